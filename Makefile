@@ -38,9 +38,10 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
-## Vietnamese catalogue: extract, then compile after translating
+## Vietnamese catalogues (one per app, in <app>/locale): extract, then compile after translating
+APPS := $(shell $(PY) -c "import sys; sys.path.insert(0, '.'); from portal.settings.base import LOCAL_APPS; print(' '.join(LOCAL_APPS))" 2>/dev/null || echo portal)
 messages: install
-	$(PY) manage.py makemessages -l vi --ignore=.venv --ignore=tests --ignore=benchmarks
+	for app in $(APPS); do (cd $$app && ../$(PY) ../manage.py makemessages -l vi --ignore='*/tests/*') || exit 1; done
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 clean:

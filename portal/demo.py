@@ -9,6 +9,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from .models import City, Community, Person, Province, Role, SavingsGroup, Ward
 from .services import membership_grant, programme_staff_group_sync
@@ -197,7 +198,7 @@ def seed_users():
         admin.set_password(DEMO_PASSWORD)
         admin.save()
     membership_grant(user=admin, role=Role.PROGRAMME_STAFF)
-    logins.append(("admin", "Superuser (Wagtail admin)"))
+    logins.append(("admin", _("Superuser (Wagtail admin)")))
     return logins
 
 
