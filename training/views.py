@@ -1,0 +1,2 @@
+def session_list(request):
+    pass
