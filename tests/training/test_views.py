@@ -53,20 +53,44 @@ ACTIONS = {
     # name: (method, url builder, data builder, needs manage)
     "roster": ("get", lambda s, a: reverse("training:session_detail", args=[s.pk]), None, False),
     "export": ("get", lambda s, a: reverse("training:export_sheet", args=[s.pk]), None, False),
-    "template": ("get", lambda s, a: reverse("training:export_sheet", args=[s.pk]) + "?template=1&format=csv",
-                 None, False),
+    "template": (
+        "get",
+        lambda s, a: reverse("training:export_sheet", args=[s.pk]) + "?template=1&format=csv",
+        None,
+        False,
+    ),
     "report_view": ("get", lambda s, a: reverse("training:session_report", args=[s.pk]), None, False),
-    "toggle": ("post", lambda s, a: reverse("training:attendance_toggle", args=[s.pk, a.pk]),
-               lambda s: {"day": s.days[1].isoformat(), "present": "1"}, True),
-    "walk_in": ("post", lambda s, a: reverse("training:walk_in", args=[s.pk]),
-                lambda s: {"name": "Đinh Thị Hoa", "gender": "female", "role": "community_member",
-                           "day": s.days[0].isoformat()}, True),
+    "toggle": (
+        "post",
+        lambda s, a: reverse("training:attendance_toggle", args=[s.pk, a.pk]),
+        lambda s: {"day": s.days[1].isoformat(), "present": "1"},
+        True,
+    ),
+    "walk_in": (
+        "post",
+        lambda s, a: reverse("training:walk_in", args=[s.pk]),
+        lambda s: {
+            "name": "Đinh Thị Hoa",
+            "gender": "female",
+            "role": "community_member",
+            "day": s.days[0].isoformat(),
+        },
+        True,
+    ),
     "mark_held": ("post", lambda s, a: reverse("training:mark_held", args=[s.pk]), lambda s: {}, True),
-    "report_save": ("post", lambda s, a: reverse("training:session_report", args=[s.pk]),
-                    lambda s: {"topics_covered": "Sổ quỹ", "notes": ""}, True),
+    "report_save": (
+        "post",
+        lambda s, a: reverse("training:session_report", args=[s.pk]),
+        lambda s: {"topics_covered": "Sổ quỹ", "notes": ""},
+        True,
+    ),
     "import_form": ("get", lambda s, a: reverse("training:import_sheet", args=[s.pk]), None, True),
-    "import_preview": ("post", lambda s, a: reverse("training:import_sheet", args=[s.pk]),
-                       lambda s: {"file": _upload(_csv(s))}, True),
+    "import_preview": (
+        "post",
+        lambda s, a: reverse("training:import_sheet", args=[s.pk]),
+        lambda s: {"file": _upload(_csv(s))},
+        True,
+    ),
 }
 
 
@@ -174,8 +198,13 @@ def test_walk_in_reuses_a_matching_person_and_says_so(client, world):
     url = reverse("training:walk_in", args=[session.pk])
     response = client.post(
         url,
-        {"name": "Someone Else", "gender": "female", "phone": "+84 913 555 777", "role": "community_member",
-         "day": session.days[1].isoformat()},
+        {
+            "name": "Someone Else",
+            "gender": "female",
+            "phone": "+84 913 555 777",
+            "role": "community_member",
+            "day": session.days[1].isoformat(),
+        },
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
