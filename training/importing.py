@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -26,7 +26,7 @@ from portal.selectors import PersonMatch, person_find_match
 from portal.text import fold, normalize_phone
 
 from . import access
-from .models import Attendance, AttendanceDay
+from .models import Attendance, AttendanceDay, TrainingSession
 from .services import TrainingError
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -34,6 +34,12 @@ MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 class ImportFileError(TrainingError):
     """The file as a whole cannot be read (encoding, format, columns)."""
+
+
+class ImportAborted(Exception):
+    def __init__(self, row, error):
+        super().__init__(row, error)
+        self.row, self.error = row, error
 
 
 # key -> (English header, Vietnamese header). The template and exports use the active language.
@@ -348,7 +354,7 @@ class AttendanceResource(resources.ModelResource):
         import_id_fields = ()
         skip_unchanged = True
         report_skipped = True
-        skip_diff = False
+        skip_diff = True  # no deep copy of every row's object graph: skip_row compares itself
         skip_html_diff = True
         clean_model_instances = False  # rows are checked cell by cell above
 
@@ -394,6 +400,14 @@ class AttendanceResource(resources.ModelResource):
             (d.attendance_id, d.day): d
             for d in AttendanceDay.objects.filter(attendance__session=self.session)
         }
+        # The phone rule for every row at once (the registry's first person with each number).
+        self.by_phone = {}
+        if "phone" in (dataset.headers or []):
+            phones = sorted({normalize_phone(_text(v)) for v in dataset["phone"]} - {""})
+            for start in range(0, len(phones), 900):
+                chunk = phones[start : start + 900]
+                for person in Person.objects.filter(phone_normalized__in=chunk).order_by("pk"):
+                    self.by_phone.setdefault(person.phone_normalized, person)
 
     def get_or_init_instance(self, instance_loader, row):
         number = self._row_number + 1  # the sheet's own row number: the header is row 1
@@ -443,6 +457,11 @@ class AttendanceResource(resources.ModelResource):
         person = self.people.get(key)
         if person is None and not normalize_phone(phone):
             person = self.people.get((fold(name), None))
+        if person is None and normalize_phone(phone) in self.by_phone:
+            person = self.by_phone[normalize_phone(phone)]
+            self.matches.append((number, PersonMatch(person, "phone")))
+            self.people[key] = person
+            self._row_keys.append(key)
         if person is None:
             match = person_find_match(
                 name=name,
@@ -482,6 +501,7 @@ class AttendanceResource(resources.ModelResource):
         record = self.day_rows.get((attendance.pk, day)) if attendance.pk else None
         if record is not None:
             record.attendance = attendance
+            record._was_present = record.present
             return record, False
         return AttendanceDay(attendance=attendance, day=day, present=False), True
 
@@ -493,6 +513,11 @@ class AttendanceResource(resources.ModelResource):
         self._row_number = kwargs["row_number"]
         self._row_keys = []
         result = super().import_row(row, instance_loader, **kwargs)
+        for error in result.errors:
+            if isinstance(error.error, DatabaseError):
+                # Rows run without savepoints (one transaction for the whole sheet): after a
+                # database error nothing further can be checked, so stop here.
+                raise ImportAborted(self._row_number + 1, error.error) from error.error
         if result.errors or result.validation_error:
             for key in self._row_keys:  # whatever this row made was rolled back with it
                 self.people.pop(key, None)
@@ -507,9 +532,13 @@ class AttendanceResource(resources.ModelResource):
             ) from exc
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if instance.pk is None or getattr(instance.attendance, "_role_changed", False):
+        if (
+            import_validation_errors
+            or instance.pk is None
+            or getattr(instance.attendance, "_role_changed", False)
+        ):
             return False
-        return super().skip_row(instance, original, row, import_validation_errors)
+        return instance.present == instance._was_present
 
     def do_instance_save(self, instance, is_create):
         try:
@@ -523,12 +552,13 @@ class AttendanceResource(resources.ModelResource):
         attendance = instance.attendance
         person = attendance.person
         if person.pk is None:
-            person.full_clean()
+            person.full_clean(exclude=["city"])  # the session's own city
             person.save()
             self.new_people += 1
         if attendance.pk is None:
             attendance.person = person
-            attendance.full_clean(validate_unique=False)
+            # session and person are objects in hand; uniqueness is kept by self.roster
+            attendance.full_clean(exclude=["session", "person"], validate_unique=False)
             attendance.save()
             self.roster[person.pk] = attendance
         elif getattr(attendance, "_role_changed", False):
@@ -573,7 +603,18 @@ def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool)
     dataset = load_dataset(data, filename)
     resource = AttendanceResource(session=session, user=by)
     with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
+        # One import at a time per session: a second confirm waits, then sees the first's rows.
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+        try:
+            # use_transactions=False: no savepoint per row, the whole sheet is this one atomic
+            # block (rolled back below on a dry run or any bad row).
+            result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
+        except ImportAborted as exc:
+            transaction.set_rollback(True)
+            raise TrainingError(
+                _("Row %(row)s could not be saved (%(error)s); nothing was imported.")
+                % {"row": exc.row, "error": exc.error}
+            ) from exc
         totals = result.totals
         report = ImportReport(
             new=totals.get("new", 0),

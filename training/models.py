@@ -202,6 +202,9 @@ class Attendance(models.Model):
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     scope_paths = {"city": "session__city"}
+    # Thousands of rows per session: keep them out of Wagtail's usage index (each save would
+    # cost a few more queries, and "which attendance rows use this city" helps nobody).
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["person__name_folded"]

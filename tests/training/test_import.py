@@ -270,3 +270,29 @@ def test_only_the_sessions_trainers_and_staff_may_import(setup):
             attendance_import(session=session, by=user, data=data, filename="a.csv", dry_run=True)
     staff = user_with_role(Role.PROGRAMME_STAFF)
     assert attendance_import(session=session, by=staff, data=data, filename="a.csv", dry_run=True).ok
+
+
+def test_a_database_error_mid_sheet_stops_the_import_and_writes_nothing(setup, monkeypatch):
+    from django.db import IntegrityError
+
+    session, trainer = setup
+    calls = {"n": 0}
+    original = AttendanceDay.save
+
+    def failing_save(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AttendanceDay, "save", failing_save)
+    before = counts()
+    with pytest.raises(TrainingError, match="Row 4 could not be saved"):
+        attendance_import(
+            session=session,
+            by=trainer,
+            data=rows_csv(session, *GOOD).encode(),
+            filename="a.csv",
+            dry_run=False,
+        )
+    assert counts() == before
