@@ -4,7 +4,7 @@ registry (matching new entries to existing people, merging duplicates)."""
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
@@ -114,7 +114,31 @@ def person_merge(*, keep, remove, by):
     if len(locked) != 2:
         raise PersonMergeError(_("One of the two people no longer exists."))
     keep, remove = locked[keep.pk], locked[remove.pk]
+    if keep.user_id and remove.user_id:
+        raise PersonMergeError(_("Both people have a portal login; deactivate one first."))
     person_merging.send(sender=Person, keep=keep, remove=remove, by=by)
+    try:
+        moved = _repoint_relations(keep, remove)
+    except IntegrityError as exc:
+        # An app's unique constraint that no person_merging receiver resolved.
+        raise PersonMergeError(
+            _("These two people cannot be merged automatically: %(error)s") % {"error": exc}
+        ) from exc
+    for field in _FILLABLE:
+        if not getattr(keep, field) and getattr(remove, field):
+            setattr(keep, field, getattr(remove, field))
+    user = remove.user if remove.user_id else None
+    if keep.community_id and keep.city_id and keep.community.ward.city_id != keep.city_id:
+        keep.community = None
+    remove.delete()
+    if user is not None:
+        keep.user = user
+    keep.full_clean()
+    keep.save()
+    return keep, moved
+
+
+def _repoint_relations(keep, remove):
     moved = {}
     for rel in Person._meta.related_objects:
         if rel.many_to_many:
@@ -136,19 +160,4 @@ def person_merge(*, keep, remove, by):
             n = manager.filter(**{rel.field.name: remove}).update(**{rel.field.name: keep})
         if n:
             moved[str(rel.related_model._meta.verbose_name_plural)] = n
-    for field in _FILLABLE:
-        if not getattr(keep, field) and getattr(remove, field):
-            setattr(keep, field, getattr(remove, field))
-    user = None
-    if remove.user_id and not keep.user_id:
-        user = remove.user
-    elif remove.user_id:
-        raise PersonMergeError(_("Both people have a portal login; deactivate one first."))
-    if keep.community_id and keep.city_id and keep.community.ward.city_id != keep.city_id:
-        keep.community = None
-    remove.delete()
-    if user is not None:
-        keep.user = user
-    keep.full_clean()
-    keep.save()
-    return keep, moved
+    return moved

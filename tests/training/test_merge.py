@@ -40,3 +40,21 @@ def test_merge_keeps_training_attendance_and_resolves_the_same_session_twice(cit
         )
     )
     assert days == {both.days[0]: True, both.days[1]: True}
+
+
+def test_a_clash_nobody_resolves_is_refused_and_changes_nothing(city):
+    from portal.services import PersonMergeError
+    from portal.signals import person_merging
+    from training.signals import merge_attendance
+
+    staff = user_with_role(Role.PROGRAMME_STAFF)
+    session = factories.session(city=city, days=1, by=staff)
+    a, _, _ = attendance_add(session=session, by=staff, name="Lê Thị Hoa", phone="0900000001")
+    b, _, _ = attendance_add(session=session, by=staff, name="Le Thi Hoa", phone="0900000002")
+    person_merging.disconnect(merge_attendance, dispatch_uid="training_person_merging")
+    try:
+        with pytest.raises(PersonMergeError, match="cannot be merged automatically"):
+            person_merge(keep=a.person, remove=b.person, by=staff)
+    finally:
+        person_merging.connect(merge_attendance, dispatch_uid="training_person_merging")
+    assert Attendance.objects.filter(session=session).count() == 2
