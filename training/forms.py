@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Person
+from portal.models import City, Person
 
-from .models import TrainingSession
+from .models import Course, TrainingSession
 
 
 class WalkInForm(forms.Form):
@@ -54,3 +54,37 @@ class StatisticsFilterForm(forms.Form):
     )
     year_from = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100, required=False)
     year_to = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100, required=False)
+
+
+class SessionForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.all())
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.filter(is_active=True))
+    venue = forms.CharField(label=_("Venue"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, initial=30)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        required=False,
+        help_text=_("Written on attendance sheets; left empty, one is made from the city, year and topic."),
+    )
+
+    def __init__(self, *args, cities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cities is not None:
+            self.fields["city"].queryset = cities
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", _("The session cannot end before it starts."))
+        code = data.get("code")
+        if code and TrainingSession.objects.filter(code=code).exists():
+            self.add_error("code", _("This code is already used by another session."))
+        return data

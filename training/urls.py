@@ -7,6 +7,7 @@ app_name = "training"
 urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("statistics/", views.statistics, name="statistics"),
+    path("sessions/new/", views.session_new, name="session_new"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path(
         "sessions/<int:pk>/attendance/<int:attendance_pk>/", views.attendance_toggle, name="attendance_toggle"

@@ -15,11 +15,16 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.models import City, Role
+from portal.permissions import scope_q
+from portal.text import fold
+
 from . import access
-from .forms import ImportForm, ReportForm, StatisticsFilterForm, WalkInForm
+from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
 from .importing import attendance_export, attendance_import, match_sentence
 from .models import Attendance, TrainingSession
 from .selectors import present_count, roster, sessions_for, statistics_by_role, training_statistics
@@ -27,6 +32,7 @@ from .services import (
     TrainingError,
     attendance_add,
     attendance_mark,
+    session_create,
     session_mark_held,
     session_save_report,
     session_submit_report,
@@ -78,8 +84,56 @@ def session_list(request):
     return render(
         request,
         "training/session_list.html",
-        {"page": page, "status": status, "statuses": TrainingSession.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": TrainingSession.Status.choices,
+            "can_create": access.can_create_sessions(request.user),
+        },
     )
+
+
+def _creatable_cities(user):
+    """Cities where the user may schedule: programme staff and national trainers anywhere,
+    a city trainer in their city."""
+    if access.is_staff(user):
+        return City.objects.filter(is_active=True)
+    return City.objects.filter(is_active=True).filter(scope_q(City, user, Role.TRAINER))
+
+
+def _new_code(city, starts_at, course):
+    base = slugify(f"{fold(city.name)}-{starts_at.year}-{course.topic}")[:34]
+    code, n = base, 1
+    while TrainingSession.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@login_required
+def session_new(request):
+    if not access.can_create_sessions(request.user):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, cities=_creatable_cities(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = session_create(
+                by=request.user,
+                course=data["course"],
+                city=data["city"],
+                venue=data["venue"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                capacity=data["capacity"],
+                code=data["code"] or _new_code(data["city"], data["starts_at"], data["course"]),
+            )
+        except (TrainingError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The session is scheduled."))
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form})
 
 
 def _roster_context(request, session, day, walk_in_form=None):
