@@ -201,6 +201,9 @@ class Person(FoldedNameModel):
     )
 
     scope_paths = {"community": "community", "ward": "community__ward", "city": "city"}
+    # The registry grows by thousands (attendance imports): keep people out of Wagtail's
+    # usage index, whose per-save bookkeeping would triple the cost of creating one.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["name_folded"]

@@ -1,13 +1,17 @@
-"""Write actions of the portal: memberships and the programme staff admin group."""
+"""Write actions of the portal: memberships, the programme staff admin group, and the people
+registry (matching new entries to existing people, merging duplicates)."""
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from .models import Membership
-from .permissions import forget_memberships
+from .models import Membership, Person, Role
+from .permissions import forget_memberships, user_has_role
+from .selectors import person_find_match
+from .signals import person_merging
 
 PROGRAMME_STAFF_GROUP = "Programme staff"
 
@@ -64,3 +68,96 @@ def programme_staff_group_sync() -> Group:
                 permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
             )
     return group
+
+
+class PersonMergeError(Exception):
+    """A merge that cannot be done; the message says why."""
+
+
+@transaction.atomic
+def person_match_or_create(
+    *, name, gender="", phone="", year_of_birth=None, city=None, organisation="", network_role="", among=None
+):
+    """The person a new entry stands for: an existing one when person_find_match finds them
+    (returned with the match, so the caller can say who and why), else a new one."""
+    match = person_find_match(name=name, phone=phone, year_of_birth=year_of_birth, city=city, among=among)
+    if match is not None:
+        return match.person, match
+    person = Person(
+        name=" ".join(name.split()),
+        gender=gender,
+        phone=phone.strip(),
+        year_of_birth=year_of_birth,
+        city=city,
+        organisation=organisation.strip(),
+        network_role=network_role or Person.NetworkRole.COMMUNITY_MEMBER,
+    )
+    person.full_clean()
+    person.save()
+    return person, None
+
+
+_FILLABLE = ("gender", "year_of_birth", "phone", "city", "community", "organisation")
+
+
+@transaction.atomic
+def person_merge(*, keep, remove, by):
+    """Fold `remove` into `keep`: every record pointing at `remove` (found generically through
+    Person._meta.related_objects) then points at `keep`, `keep`'s blank details are filled
+    from `remove`, and `remove` is deleted. Apps whose unique constraints would clash listen
+    to `portal.signals.person_merging` and resolve them first. Programme staff only."""
+    if not user_has_role(by, Role.PROGRAMME_STAFF):
+        raise PersonMergeError(_("Only programme staff can merge people."))
+    if keep.pk == remove.pk:
+        raise PersonMergeError(_("Choose two different people."))
+    locked = Person.objects.select_for_update().in_bulk([keep.pk, remove.pk])
+    if len(locked) != 2:
+        raise PersonMergeError(_("One of the two people no longer exists."))
+    keep, remove = locked[keep.pk], locked[remove.pk]
+    if keep.user_id and remove.user_id:
+        raise PersonMergeError(_("Both people have a portal login; deactivate one first."))
+    person_merging.send(sender=Person, keep=keep, remove=remove, by=by)
+    try:
+        moved = _repoint_relations(keep, remove)
+    except IntegrityError as exc:
+        # An app's unique constraint that no person_merging receiver resolved.
+        raise PersonMergeError(
+            _("These two people cannot be merged automatically: %(error)s") % {"error": exc}
+        ) from exc
+    for field in _FILLABLE:
+        if not getattr(keep, field) and getattr(remove, field):
+            setattr(keep, field, getattr(remove, field))
+    user = remove.user if remove.user_id else None
+    if keep.community_id and keep.city_id and keep.community.ward.city_id != keep.city_id:
+        keep.community = None
+    remove.delete()
+    if user is not None:
+        keep.user = user
+    keep.full_clean()
+    keep.save()
+    return keep, moved
+
+
+def _repoint_relations(keep, remove):
+    moved = {}
+    for rel in Person._meta.related_objects:
+        if rel.many_to_many:
+            through = rel.through._default_manager
+            own = rel.field.m2m_reverse_field_name()
+            other = rel.field.m2m_field_name()
+            already = through.filter(**{own: keep}).values(other)
+            through.filter(**{own: remove, f"{other}__in": already}).delete()
+            n = through.filter(**{own: remove}).update(**{own: keep})
+        else:
+            manager = rel.related_model._default_manager
+            if rel.one_to_one and manager.filter(**{rel.field.name: keep}).exists():
+                if manager.filter(**{rel.field.name: remove}).exists():
+                    raise PersonMergeError(
+                        _("Both people have a %(what)s; resolve it first.")
+                        % {"what": rel.related_model._meta.verbose_name}
+                    )
+                continue
+            n = manager.filter(**{rel.field.name: remove}).update(**{rel.field.name: keep})
+        if n:
+            moved[str(rel.related_model._meta.verbose_name_plural)] = n
+    return moved

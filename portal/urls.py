@@ -10,6 +10,8 @@ from . import views
 
 app_urls = [
     path("my-work/", views.my_work, name="my_work"),
+    path("people/duplicates/", views.people_duplicates, name="people_duplicates"),
+    path("people/merge/", views.person_merge_view, name="person_merge"),
 ]
 
 urlpatterns = [
@@ -23,6 +25,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((app_urls, "portal"))),
+    path("training/", include("training.urls")),
 ]
 
 if settings.DEBUG:

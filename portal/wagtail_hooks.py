@@ -1,10 +1,14 @@
 """The network's records in the Wagtail admin, for programme staff."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import City, Community, Membership, Person, Province, SavingsGroup, Ward
+from .models import City, Community, Membership, Person, Province, Role, SavingsGroup, Ward
+from .my_work import NavItem
+from .permissions import user_has_role
 
 
 class ProvinceViewSet(SnippetViewSet):
@@ -102,3 +106,10 @@ class NetworkGroup(SnippetViewSetGroup):
 
 
 register_snippet(NetworkGroup)
+
+
+@hooks.register("portal_nav_items")
+def people_nav(user):
+    if user_has_role(user, Role.PROGRAMME_STAFF):
+        return [NavItem(label=_("Duplicate people"), url=reverse("portal:people_duplicates"), order=90)]
+    return []

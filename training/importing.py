@@ -1,0 +1,678 @@
+"""Attendance sheets in and out: decoding the bytes Vietnamese spreadsheets come in, the
+django-import-export resource (one row per person and day), and the all-or-nothing import.
+
+Columns (headers in English or Vietnamese, any case, with or without accents):
+session code, date, name, gender, year of birth, phone, organisation, role, present.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from portal.models import Person
+from portal.selectors import PersonMatch, person_find_match
+from portal.text import fold, normalize_phone
+
+from . import access
+from .models import Attendance, AttendanceDay, TrainingSession
+from .services import TrainingError
+
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+
+
+class ImportFileError(TrainingError):
+    """The file as a whole cannot be read (encoding, format, columns)."""
+
+
+class ImportAborted(Exception):
+    def __init__(self, row, error):
+        super().__init__(row, error)
+        self.row, self.error = row, error
+
+
+# key -> (English header, Vietnamese header). The template and exports use the active language.
+COLUMNS = {
+    "session": (gettext_lazy("Session code"), "Mã lớp"),
+    "date": (gettext_lazy("Date"), "Ngày"),
+    "name": (gettext_lazy("Full name"), "Họ và tên"),
+    "gender": (gettext_lazy("Gender"), "Giới tính"),
+    "year_of_birth": (gettext_lazy("Year of birth"), "Năm sinh"),
+    "phone": (gettext_lazy("Phone"), "Điện thoại"),
+    "organisation": (gettext_lazy("Organisation"), "Đơn vị"),
+    "role": (gettext_lazy("Role"), "Vai trò"),
+    "present": (gettext_lazy("Present"), "Có mặt"),
+}
+REQUIRED = ("date", "name", "present")
+_ALIASES = {
+    "ho ten": "name",
+    "ten": "name",
+    "sdt": "phone",
+    "so dien thoai": "phone",
+    "dien thoai": "phone",
+    "to chuc": "organisation",
+    "co quan": "organisation",
+    "nam sinh": "year_of_birth",
+    "lop": "session",
+    "session": "session",
+    "organization": "organisation",
+    "ngay": "date",
+    "gioi": "gender",
+}
+
+
+def _header_key(header):
+    folded = re.sub(r"[^a-z0-9 ]", " ", fold(str(header or ""))).strip()
+    folded = " ".join(folded.split())
+    for key, (en, vi) in COLUMNS.items():
+        if folded in {key.replace("_", " "), fold(str(en)), fold(vi)}:
+            return key
+        # an English header compared in English, whatever the active language
+        if folded == fold(_english(en)):
+            return key
+    return _ALIASES.get(folded)
+
+
+def _english(lazy):
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(lazy)
+
+
+# --- bytes to text ------------------------------------------------------------------------
+
+# Every letter Vietnamese writes with a diacritic, precomposed (NFC), both cases.
+_VI_BASE = "aăâeêioôơuưy"
+_VI_TONES = "\u0300\u0301\u0303\u0309\u0323"
+VIETNAMESE_LETTERS = {"đ", "Đ"} | {
+    unicodedata.normalize("NFC", base + tone)
+    for base in _VI_BASE + _VI_BASE.upper()
+    for tone in ("",) + tuple(_VI_TONES)
+}
+_PUNCTUATION = set("\u00a0–—‘’“”…·°€×")
+
+
+def _is_vietnamese_text(text):
+    """Every non-ASCII character is a Vietnamese letter or common punctuation."""
+    return all(ch.isascii() or ch in VIETNAMESE_LETTERS or ch in _PUNCTUATION for ch in text)
+
+
+def decode_sheet_bytes(data: bytes) -> str:
+    """Text of a CSV file in UTF-8 (with or without BOM), UTF-16 (BOM, or BOM-less as Excel's
+    "Unicode text" sometimes is) or Windows-1258, normalised to NFC. Raises ImportFileError."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        candidates = ["utf-16-le"]
+    elif len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+        candidates = ["utf-16-be"]
+    else:
+        candidates = ["utf-8", "cp1258"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # CP1258 writes tones as combining marks: compose them so "Nguyễn" matches "Nguyễn".
+        text = unicodedata.normalize("NFC", text)
+        if "\x00" in text:
+            continue
+        if encoding == "cp1258" and not _is_vietnamese_text(text):
+            continue
+        return text
+    raise ImportFileError(
+        _(
+            "The file's text encoding could not be read. Save the sheet as “CSV UTF-8” "
+            "(or Excel .xlsx) and upload it again."
+        )
+    )
+
+
+def _sniff_delimiter(text):
+    first = text.split("\n", 1)[0]
+    return max([",", ";", "\t"], key=first.count)
+
+
+def load_dataset(data: bytes, filename: str) -> tablib.Dataset:
+    """A tablib Dataset with our column keys as headers. Raises ImportFileError."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("The file is larger than 8 MB; split it into smaller sheets."))
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    is_xlsx = data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx")
+    if is_xlsx:
+        try:
+            raw = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise ImportFileError(_("The file is not a readable Excel .xlsx workbook.")) from exc
+        rows = [list(raw.headers or [])] + [list(r) for r in raw]
+    else:
+        text = decode_sheet_bytes(data)
+        rows = list(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))
+    rows = [r for r in rows if any(str(c).strip() for c in r if c is not None)]
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    headers = rows[0]
+    keys = [_header_key(h) for h in headers]
+    missing = [k for k in REQUIRED if k not in keys]
+    if missing:
+        names = ", ".join(f"“{COLUMNS[k][0]}”" for k in missing)
+        raise ImportFileError(
+            _("Missing columns: %(names)s. Download the template to see the expected columns.")
+            % {"names": names}
+        )
+    dataset = tablib.Dataset(headers=[k or f"_ignored_{i}" for i, k in enumerate(keys)])
+    width = len(headers)
+    for row in rows[1:]:
+        row = (list(row) + [""] * width)[:width]
+        dataset.append(["" if c is None else c for c in row])
+    return dataset
+
+
+# --- cell values --------------------------------------------------------------------------
+
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_TRUE = {"x", "1", "yes", "y", "true", "co", "co mat", "present", "v", "✓", "✔"}
+_FALSE = {"", "0", "no", "n", "false", "khong", "vang", "absent", "-"}
+
+
+def parse_date(value):
+    """dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd, an Excel date cell or an Excel
+    serial day number. Raises ValueError with a message a trainer understands."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        serial = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError(_("the date is missing"))
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
+        try:
+            if match:
+                d, m, y = (int(g) for g in match.groups())
+                return datetime.date(y, m, d)
+            if iso:
+                y, m, d = (int(g) for g in iso.groups())
+                return datetime.date(y, m, d)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a real date (write dd/mm/yyyy)") % {"value": text}
+            ) from None
+        if not re.fullmatch(r"\d{4,5}(\.\d+)?", text):
+            raise ValueError(_("“%(value)s” is not a date (write dd/mm/yyyy)") % {"value": text})
+        serial = float(text)
+    if not 20000 <= serial <= 80000:  # 1954 .. 2119
+        raise ValueError(_("“%(value)s” is not a date (write dd/mm/yyyy)") % {"value": value})
+    return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+
+
+def parse_present(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    text = fold(str(value or "")).strip()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(
+        _("“%(value)s” in “Present”: write x for present, leave empty for absent") % {"value": value}
+    )
+
+
+_GENDERS = {
+    "female": Person.Gender.FEMALE,
+    "f": Person.Gender.FEMALE,
+    "nu": Person.Gender.FEMALE,
+    "male": Person.Gender.MALE,
+    "m": Person.Gender.MALE,
+    "nam": Person.Gender.MALE,
+    "other": Person.Gender.OTHER,
+    "khac": Person.Gender.OTHER,
+    "": "",
+}
+
+
+def parse_gender(value):
+    text = fold(str(value or ""))
+    for code, label in Person.Gender.choices:
+        _GENDERS.setdefault(fold(str(label)), code)
+    if text in _GENDERS:
+        return _GENDERS[text]
+    raise ValueError(_("“%(value)s” in “Gender”: write Nữ, Nam or Khác") % {"value": value})
+
+
+def _role_lookup():
+    from django.utils import translation
+
+    table = {}
+    for code, label in Person.NetworkRole.choices:
+        table[fold(code.replace("_", " "))] = code
+        table[fold(str(label))] = code
+        for language in ("en", "vi"):
+            with translation.override(language):
+                table[fold(str(label))] = code
+    return table
+
+
+def parse_role(value):
+    text = fold(str(value or ""))
+    if not text:
+        return ""
+    table = _role_lookup()
+    if text in table:
+        return table[text]
+    raise ValueError(_("“%(value)s” is not a known role") % {"value": value})
+
+
+def parse_year(value):
+    if value in (None, ""):
+        return None
+    try:
+        year = int(float(str(value).strip()))
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value}) from None
+    if not 1900 <= year <= datetime.date.today().year:
+        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value})
+    return year
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+# --- the resource -------------------------------------------------------------------------
+
+
+class PresentWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_present(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "x" if value else ""
+
+
+class DayWidget(widgets.Widget):
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%d/%m/%Y") if value else ""
+
+
+class AttendanceResource(resources.ModelResource):
+    """One row per person and day. Reads people through the registry's matching rules;
+    writes the person (when new), their roster row and the day's present flag."""
+
+    session = fields.Field(column_name="session", attribute="attendance__session__code", readonly=True)
+    date = fields.Field(column_name="date", attribute="day", readonly=True, widget=DayWidget())
+    name = fields.Field(column_name="name", attribute="attendance__person__name", readonly=True)
+    gender = fields.Field(column_name="gender", readonly=True)
+    year_of_birth = fields.Field(
+        column_name="year_of_birth", attribute="attendance__person__year_of_birth", readonly=True
+    )
+    phone = fields.Field(column_name="phone", readonly=True)
+    organisation = fields.Field(
+        column_name="organisation", attribute="attendance__person__organisation", readonly=True
+    )
+    role = fields.Field(column_name="role", attribute="attendance__role", readonly=True)
+    present = fields.Field(column_name="present", attribute="present", widget=PresentWidget())
+
+    class Meta:
+        model = AttendanceDay
+        fields = (
+            "session",
+            "date",
+            "name",
+            "gender",
+            "year_of_birth",
+            "phone",
+            "organisation",
+            "role",
+            "present",
+        )
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        skip_diff = True  # no deep copy of every row's object graph: skip_row compares itself
+        skip_html_diff = True
+        clean_model_instances = False  # rows are checked cell by cell above
+
+    def __init__(self, *, session, user=None, show_phones=True):
+        super().__init__()
+        self.session = session
+        self.user = user
+        self.show_phones = show_phones
+        self.days = set(session.days)
+        self.seen = {}  # (person key, day) -> sheet row number
+        self.people = {}  # person key -> Person (found or made during this import)
+        self.roster = {}  # person id -> Attendance
+        self.matches = []  # (sheet row, PersonMatch) for people reused from the registry
+        self.new_people = 0
+        self._row_keys = []
+
+    # export ---------------------------------------------------------------------------
+    def get_queryset(self):
+        return (
+            AttendanceDay.objects.filter(attendance__session=self.session)
+            .select_related("attendance__person", "attendance__session")
+            .order_by("day", "attendance__person__name_folded", "attendance__person_id")
+        )
+
+    def dehydrate_gender(self, obj):
+        return obj.attendance.person.get_gender_display() if obj.attendance.person.gender else ""
+
+    def dehydrate_phone(self, obj):
+        return obj.attendance.person.phone if self.show_phones else ""
+
+    def dehydrate_role(self, obj):
+        return obj.attendance.get_role_display()
+
+    def get_export_headers(self, selected_fields=None):
+        return [str(COLUMNS[f.column_name][0]) for f in self.get_export_fields(selected_fields)]
+
+    # import ---------------------------------------------------------------------------
+    def before_import(self, dataset, **kwargs):
+        self.roster = {
+            a.person_id: a for a in Attendance.objects.filter(session=self.session).select_related("person")
+        }
+        self.day_rows = {
+            (d.attendance_id, d.day): d
+            for d in AttendanceDay.objects.filter(attendance__session=self.session)
+        }
+        # The phone rule for every row at once (the registry's first person with each number).
+        self.by_phone = {}
+        if "phone" in (dataset.headers or []):
+            phones = sorted({normalize_phone(_text(v)) for v in dataset["phone"]} - {""})
+            for start in range(0, len(phones), 900):
+                chunk = phones[start : start + 900]
+                for person in Person.objects.filter(phone_normalized__in=chunk).order_by("pk"):
+                    self.by_phone.setdefault(person.phone_normalized, person)
+
+    def get_or_init_instance(self, instance_loader, row):
+        number = self._row_number + 1  # the sheet's own row number: the header is row 1
+        errors = {}
+
+        def cell(key, parser=_text):
+            try:
+                return parser(row.get(key, ""))
+            except ValueError as exc:
+                errors[key] = str(exc)
+                return None
+
+        code = cell("session")
+        if code and code.lower() != self.session.code.lower():
+            errors["session"] = _("session code “%(code)s” is not this session (%(ours)s)") % {
+                "code": code,
+                "ours": self.session.code,
+            }
+        day = cell("date", parse_date)
+        if day and day not in self.days:
+            errors["date"] = _("%(day)s is not a day of this session (%(start)s – %(end)s)") % {
+                "day": day.strftime("%d/%m/%Y"),
+                "start": self.session.start_date.strftime("%d/%m/%Y"),
+                "end": self.session.end_date.strftime("%d/%m/%Y"),
+            }
+        name = " ".join((cell("name") or "").split())
+        if not name:
+            errors["name"] = _("the name is missing")
+        gender = cell("gender", parse_gender) or ""
+        year = cell("year_of_birth", parse_year)
+        phone = cell("phone") or ""
+        if phone and not normalize_phone(phone):
+            errors["phone"] = _("“%(value)s” is not a phone number") % {"value": phone}
+        organisation = cell("organisation") or ""
+        role = cell("role", parse_role) or ""
+        if errors:
+            raise ValidationError(self._message(number, errors))
+
+        key = normalize_phone(phone) or (fold(name), year)
+        if (key, day) in self.seen:
+            raise ValidationError(
+                _("Row %(row)s repeats row %(first)s: the same person on the same day.")
+                % {"row": number, "first": self.seen[(key, day)]}
+            )
+        self.seen[(key, day)] = number
+
+        person = self.people.get(key)
+        if person is None and not normalize_phone(phone):
+            person = self.people.get((fold(name), None))
+        if person is None and normalize_phone(phone) in self.by_phone:
+            person = self.by_phone[normalize_phone(phone)]
+            self.matches.append((number, PersonMatch(person, "phone")))
+            self.people[key] = person
+            self._row_keys.append(key)
+        if person is None:
+            match = person_find_match(
+                name=name,
+                phone=phone,
+                year_of_birth=year,
+                city=self.session.city,
+                among=Person.objects.filter(training_attendances__session=self.session)
+                if self.roster
+                else None,
+            )
+            if match is not None:
+                person = match.person
+                self.matches.append((number, match))
+            else:
+                person = Person(
+                    name=name,
+                    gender=gender,
+                    phone=phone,
+                    year_of_birth=year,
+                    city=self.session.city,
+                    organisation=organisation,
+                    network_role=role or Person.NetworkRole.COMMUNITY_MEMBER,
+                )
+            self.people[key] = person
+            self._row_keys.append(key)
+            if not normalize_phone(phone):
+                self.people.setdefault((fold(name), None), person)
+                self._row_keys.append((fold(name), None))
+
+        attendance = self.roster.get(person.pk) if person.pk else None
+        if attendance is None:
+            attendance = Attendance(session=self.session, person=person, role=role or person.network_role)
+            attendance.walk_in = False
+        elif role and attendance.role != role:
+            attendance.role = role
+            attendance._role_changed = True
+        record = self.day_rows.get((attendance.pk, day)) if attendance.pk else None
+        if record is not None:
+            record.attendance = attendance
+            record._was_present = record.present
+            return record, False
+        return AttendanceDay(attendance=attendance, day=day, present=False), True
+
+    def _message(self, number, errors):
+        details = "; ".join(f"{COLUMNS[k][0]}: {v}" if k in COLUMNS else v for k, v in errors.items())
+        return _("Row %(row)s: %(details)s") % {"row": number, "details": details}
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._row_number = kwargs["row_number"]
+        self._row_keys = []
+        result = super().import_row(row, instance_loader, **kwargs)
+        for error in result.errors:
+            if isinstance(error.error, DatabaseError):
+                # Rows run without savepoints (one transaction for the whole sheet): after a
+                # database error nothing further can be checked, so stop here.
+                raise ImportAborted(self._row_number + 1, error.error) from error.error
+        if result.errors or result.validation_error:
+            for key in self._row_keys:  # whatever this row made was rolled back with it
+                self.people.pop(key, None)
+        return result
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            raise ValidationError(
+                self._message(self._row_number + 1, {"present": " ".join(sum(exc.message_dict.values(), []))})
+            ) from exc
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if (
+            import_validation_errors
+            or instance.pk is None
+            or getattr(instance.attendance, "_role_changed", False)
+        ):
+            return False
+        return instance.present == instance._was_present
+
+    def do_instance_save(self, instance, is_create):
+        try:
+            self._save(instance, is_create)
+        except ValidationError as exc:
+            raise ValidationError(
+                self._message(self._row_number + 1, {"name": " ".join(exc.messages)})
+            ) from exc
+
+    def _save(self, instance, is_create):
+        attendance = instance.attendance
+        person = attendance.person
+        if person.pk is None:
+            person.full_clean(exclude=["city"])  # the session's own city
+            person.save()
+            self.new_people += 1
+        if attendance.pk is None:
+            attendance.person = person
+            # session and person are objects in hand; uniqueness is kept by self.roster
+            attendance.full_clean(exclude=["session", "person"], validate_unique=False)
+            attendance.save()
+            self.roster[person.pk] = attendance
+        elif getattr(attendance, "_role_changed", False):
+            attendance.save(update_fields=["role"])
+            attendance._role_changed = False
+        instance.attendance = attendance
+        instance.save(force_insert=is_create)
+        self.day_rows[(attendance.pk, instance.day)] = instance
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    total: int = 0
+    new_people: int = 0
+    errors: list = field(default_factory=list)  # sentences, one per bad row
+    matches: list = field(default_factory=list)  # (row, PersonMatch)
+    committed: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def _row_errors(result):
+    messages = []
+    for number, errors in result.row_errors():
+        for error in errors:
+            messages.append(_("Row %(row)s: %(error)s") % {"row": number + 1, "error": error.error})
+    for invalid in result.invalid_rows:
+        messages.extend(invalid.error.messages)
+    return messages
+
+
+def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool) -> ImportReport:
+    """Read an attendance sheet into a session. Dry run: report what would happen and write
+    nothing. Otherwise all or nothing: with any bad row, nothing is written."""
+    if not access.can_edit_attendance(by, session):
+        raise TrainingError(_("You may not import attendance into this session."))
+    dataset = load_dataset(data, filename)
+    resource = AttendanceResource(session=session, user=by)
+    with transaction.atomic():
+        # One import at a time per session: a second confirm waits, then sees the first's rows.
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+        try:
+            # use_transactions=False: no savepoint per row, the whole sheet is this one atomic
+            # block (rolled back below on a dry run or any bad row).
+            result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
+        except ImportAborted as exc:
+            transaction.set_rollback(True)
+            raise TrainingError(
+                _("Row %(row)s could not be saved (%(error)s); nothing was imported.")
+                % {"row": exc.row, "error": exc.error}
+            ) from exc
+        totals = result.totals
+        report = ImportReport(
+            new=totals.get("new", 0),
+            updated=totals.get("update", 0),
+            skipped=totals.get("skip", 0),
+            total=result.total_rows,
+            new_people=resource.new_people,
+            errors=[str(m) for m in _row_errors(result)],
+            matches=resource.matches,
+        )
+        if result.base_errors:
+            report.errors += [str(e.error) for e in result.base_errors]
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+        else:
+            report.committed = True
+    return report
+
+
+def attendance_export(*, session, by, file_format="xlsx", template=False):
+    """The session's sheet (template: the roster with every day and an empty “Present”)."""
+    if not access.can_view(by, session):
+        raise TrainingError(_("You may not see this session."))
+    resource = AttendanceResource(session=session, user=by, show_phones=access.can_see_phones(by, session))
+    if template:
+        dataset = tablib.Dataset(headers=resource.get_export_headers())
+        attendances = Attendance.objects.filter(session=session).select_related("person")
+        for day in session.days:
+            for a in attendances:
+                p = a.person
+                dataset.append(
+                    [
+                        session.code,
+                        day.strftime("%d/%m/%Y"),
+                        p.name,
+                        p.get_gender_display() if p.gender else "",
+                        p.year_of_birth or "",
+                        p.phone if resource.show_phones else "",
+                        p.organisation,
+                        a.get_role_display(),
+                        "",
+                    ]
+                )
+        if not attendances:
+            dataset.append(
+                [session.code, session.start_date.strftime("%d/%m/%Y"), "", "", "", "", "", "", ""]
+            )
+    else:
+        dataset = resource.export()
+    if file_format == "csv":
+        # UTF-8 with a BOM so Excel on Windows shows the diacritics.
+        return codecs.BOM_UTF8 + dataset.export("csv").encode("utf-8")
+    return dataset.export("xlsx")
+
+
+def match_sentence(number, match: PersonMatch):
+    return _("Row %(row)s: reused %(name)s (%(reason)s).") % {
+        "row": number,
+        "name": match.person.name,
+        "reason": match.reason_label,
+    }

@@ -1,0 +1,139 @@
+"""Read queries for training pages: sessions a user may see, the roster, statistics."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Person
+
+from .models import Attendance, AttendanceDay, TrainingSession
+
+
+def sessions_for(user, *, status="", city_id=None, year=None):
+    qs = (
+        TrainingSession.objects.visible_to(user)
+        .select_related("course", "city")
+        .annotate(people=Count("attendances", distinct=True))
+        .order_by("-starts_at", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if city_id:
+        qs = qs.filter(city_id=city_id)
+    if year:
+        qs = qs.filter(starts_at__year=year)
+    return qs
+
+
+def roster(session, day):
+    """The session's people with their present flag for `day`: three queries at any size."""
+    return (
+        Attendance.objects.filter(session=session)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("days", queryset=AttendanceDay.objects.filter(day=day), to_attr="that_day")
+        )
+        .order_by("person__name_folded", "pk")
+    )
+
+
+def present_count(session, day):
+    return AttendanceDay.objects.filter(attendance__session=session, day=day, present=True).count()
+
+
+GROUPINGS = {
+    # group: (session keys, attendance keys, attendance-day key, label)
+    "course": (
+        ("course_id", "course__title"),
+        "session__course_id",
+        "attendance__session__course_id",
+        _("Course"),
+    ),
+    "city": (("city_id", "city__name"), "session__city_id", "attendance__session__city_id", _("City")),
+    "year": (("year", "year"), "year", "year", _("Year")),
+}
+
+
+def _present_rows(sessions):
+    """Attendance rows of held sessions with at least one present day."""
+    return Attendance.objects.filter(session__in=sessions.held()).filter(
+        Exists(AttendanceDay.objects.filter(attendance=OuterRef("pk"), present=True))
+    )
+
+
+def _share(women, people):
+    return round(100 * women / people) if people else 0
+
+
+def training_statistics(sessions, group_by="course"):
+    """Sessions held, participant-days, unique people, women and their share, per course,
+    city or year and in total; aggregate queries only (four, whatever the size of the data).
+    A participant is someone present on at least one day of a held session."""
+    (session_key, label_key), attendance_key, day_key, label = GROUPINGS[group_by]
+    held = sessions.held().annotate(year=ExtractYear("starts_at"))
+    people_by = {
+        "people": Count("person_id", distinct=True),
+        "women": Count("person_id", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+    }
+    people = {
+        row[attendance_key]: row
+        for row in _present_rows(sessions)
+        .annotate(year=ExtractYear("session__starts_at"))
+        .values(attendance_key)
+        .annotate(**people_by)
+    }
+    days = {
+        row[day_key]: row["n"]
+        for row in AttendanceDay.objects.filter(attendance__session__in=sessions.held(), present=True)
+        .annotate(year=ExtractYear("attendance__session__starts_at"))
+        .values(day_key)
+        .annotate(n=Count("id"))
+    }
+    rows = []
+    for group in held.values(session_key, label_key).annotate(n=Count("id")).order_by(label_key):
+        key = group[session_key]
+        who = people.get(key, {"people": 0, "women": 0})
+        rows.append(
+            {
+                "label": group[label_key],
+                "sessions": group["n"],
+                "participant_days": days.get(key, 0),
+                "people": who["people"],
+                "women": who["women"],
+                "women_share": _share(who["women"], who["people"]),
+            }
+        )
+    totals = _present_rows(sessions).aggregate(**people_by)
+    totals["sessions"] = sum(r["sessions"] for r in rows)
+    totals["participant_days"] = sum(days.values())
+    totals["women_share"] = _share(totals["women"], totals["people"])
+    return {"label": label, "rows": rows, "totals": totals}
+
+
+def statistics_by_role(sessions):
+    """Unique people and participant-days per role at the session (two queries)."""
+    people = {
+        row["role"]: row
+        for row in _present_rows(sessions)
+        .values("role")
+        .annotate(
+            people=Count("person_id", distinct=True),
+            women=Count("person_id", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+        )
+    }
+    days = {
+        row["attendance__role"]: row["n"]
+        for row in AttendanceDay.objects.filter(attendance__session__in=sessions.held(), present=True)
+        .values("attendance__role")
+        .annotate(n=Count("id"))
+    }
+    labels = dict(Person.NetworkRole.choices)
+    return [
+        {
+            "label": labels.get(role, role),
+            "people": row["people"],
+            "women": row["women"],
+            "participant_days": days.get(role, 0),
+        }
+        for role, row in sorted(people.items(), key=lambda item: -item[1]["people"])
+    ]

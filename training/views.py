@@ -1,0 +1,435 @@
+"""Trainer screens: thin views that fetch what the user may access, call a service, say
+what happened and redirect. Everything works without JavaScript."""
+
+import contextlib
+import datetime
+import os
+import tempfile
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import City, Role
+from portal.permissions import scope_q
+from portal.text import fold
+
+from . import access
+from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
+from .importing import attendance_export, attendance_import, match_sentence
+from .models import Attendance, TrainingSession
+from .selectors import present_count, roster, sessions_for, statistics_by_role, training_statistics
+from .services import (
+    TrainingError,
+    attendance_add,
+    attendance_mark,
+    session_create,
+    session_mark_held,
+    session_save_report,
+    session_submit_report,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _session_or_404(request, pk):
+    session = get_object_or_404(TrainingSession.objects.select_related("course", "city"), pk=pk)
+    if not access.can_view(request.user, session):
+        raise PermissionDenied
+    return session
+
+
+def _require_manage(request, session):
+    if not access.can_manage(request.user, session):
+        raise PermissionDenied
+
+
+def _require_edit_attendance(request, session):
+    if not access.can_edit_attendance(request.user, session):
+        raise PermissionDenied
+
+
+def _day_from(session, value):
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        day = None
+    if day in session.days:
+        return day
+    today = timezone.localdate()
+    return today if today in session.days else session.days[0]
+
+
+def _roster_url(session, day, anchor=""):
+    url = f"{reverse('training:session_detail', args=[session.pk])}?day={day.isoformat()}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+def session_list(request):
+    status = request.GET.get("status", "")
+    if status not in TrainingSession.Status.values:
+        status = ""
+    sessions = sessions_for(request.user, status=status)
+    page = Paginator(sessions, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/session_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": TrainingSession.Status.choices,
+            "can_create": access.can_create_sessions(request.user),
+        },
+    )
+
+
+def _creatable_cities(user):
+    """Cities where the user may schedule: programme staff and national trainers anywhere,
+    a city trainer in their city."""
+    if access.is_staff(user):
+        return City.objects.filter(is_active=True)
+    return City.objects.filter(is_active=True).filter(scope_q(City, user, Role.TRAINER))
+
+
+def _new_code(city, starts_at, course):
+    base = slugify(f"{fold(city.name)}-{starts_at.year}-{course.topic}")[:34]
+    code, n = base, 1
+    while TrainingSession.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@login_required
+def session_new(request):
+    if not access.can_create_sessions(request.user):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, cities=_creatable_cities(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = session_create(
+                by=request.user,
+                course=data["course"],
+                city=data["city"],
+                venue=data["venue"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                capacity=data["capacity"],
+                code=data["code"] or _new_code(data["city"], data["starts_at"], data["course"]),
+            )
+        except (TrainingError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The session is scheduled."))
+            return redirect("training:session_detail", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+def _roster_context(request, session, day, walk_in_form=None):
+    rows = list(roster(session, day))
+    for attendance in rows:
+        attendance.present = bool(attendance.that_day and attendance.that_day[0].present)
+    return {
+        "session": session,
+        "day": day,
+        "rows": rows,
+        "present": sum(1 for a in rows if a.present),
+        "can_manage": access.can_manage(request.user, session),
+        "can_edit": access.can_edit_attendance(request.user, session),
+        "show_phones": access.can_see_phones(request.user, session),
+        "walk_in_form": walk_in_form or WalkInForm(),
+        "trainers": list(session.trainers.all()),
+    }
+
+
+@login_required
+def session_detail(request, pk):
+    session = _session_or_404(request, pk)
+    day = _day_from(session, request.GET.get("day"))
+    return render(request, "training/session_detail.html", _roster_context(request, session, day))
+
+
+@login_required
+@require_POST
+def attendance_toggle(request, pk, attendance_pk):
+    session = _session_or_404(request, pk)
+    _require_edit_attendance(request, session)
+    attendance = get_object_or_404(
+        Attendance.objects.select_related("person"), pk=attendance_pk, session=session
+    )
+    attendance.session = session
+    day = _day_from(session, request.POST.get("day"))
+    present = request.POST.get("present") == "1"
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        attendance_mark(attendance=attendance, day=day, present=present, by=request.user)
+    except TrainingError as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect(_roster_url(session, day))
+    if wants_json:
+        return JsonResponse({"present": present, "count": present_count(session, day)})
+    return redirect(_roster_url(session, day, f"a{attendance.pk}"))
+
+
+@login_required
+@require_POST
+def walk_in(request, pk):
+    session = _session_or_404(request, pk)
+    _require_edit_attendance(request, session)
+    day = _day_from(session, request.POST.get("day"))
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            attendance, match, created = attendance_add(
+                session=session, by=request.user, day=day, **form.cleaned_data
+            )
+        except (TrainingError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            name = attendance.person.name
+            if match is not None and not created:
+                messages.info(
+                    request,
+                    _("%(name)s was already on the list (%(reason)s): marked present.")
+                    % {"name": name, "reason": match.reason_label},
+                )
+            elif match is not None:
+                messages.success(
+                    request,
+                    _("Added %(name)s, an existing person in the registry (%(reason)s).")
+                    % {"name": name, "reason": match.reason_label},
+                )
+            else:
+                messages.success(request, _("Added %(name)s as a new person.") % {"name": name})
+            return redirect(_roster_url(session, day, f"a{attendance.pk}"))
+    context = _roster_context(request, session, day, walk_in_form=form)
+    return render(request, "training/session_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def mark_held(request, pk):
+    session = _session_or_404(request, pk)
+    _require_manage(request, session)
+    try:
+        session_mark_held(session=session, by=request.user)
+    except TrainingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The session is marked as held."))
+    return redirect("training:session_detail", pk=session.pk)
+
+
+@login_required
+def session_report(request, pk):
+    session = _session_or_404(request, pk)
+    editable = access.can_edit_attendance(request.user, session)
+    form = ReportForm(request.POST or None, request.FILES or None, instance=session)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session_save_report(
+                    session=session,
+                    by=request.user,
+                    topics_covered=data["topics_covered"],
+                    notes=data["notes"],
+                    photo=data.get("photo"),
+                    caption=data.get("caption", ""),
+                )
+                if "submit" in request.POST:
+                    session_submit_report(session=session, by=request.user)
+                    messages.success(request, _("The report is submitted."))
+                else:
+                    messages.success(request, _("The report is saved."))
+            except TrainingError as exc:
+                messages.error(request, str(exc))
+            return redirect("training:session_report", pk=session.pk)
+    return render(
+        request,
+        "training/session_report.html",
+        {"session": session, "form": form, "editable": editable, "photos": session.photos.all()},
+    )
+
+
+# --- import and export ----------------------------------------------------------------------
+
+_STASH_DIR = os.path.join(tempfile.gettempdir(), "cdf-training-imports")
+
+
+def _stash(request, session, data, filename):
+    """Keep the uploaded bytes between preview and confirm, keyed to this user's session."""
+    os.makedirs(_STASH_DIR, exist_ok=True)
+    token = uuid.uuid4().hex
+    with open(os.path.join(_STASH_DIR, token), "wb") as fh:
+        fh.write(data)
+    request.session[f"training_import_{session.pk}"] = {"token": token, "name": filename}
+    return token
+
+
+def _unstash(request, session, token):
+    stash = request.session.get(f"training_import_{session.pk}")
+    if not stash or stash["token"] != token:
+        return None, None
+    path = os.path.join(_STASH_DIR, stash["token"])
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(), stash["name"]
+    except FileNotFoundError:
+        return None, None
+
+
+def _drop_stash(request, session):
+    stash = request.session.pop(f"training_import_{session.pk}", None)
+    if stash:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(_STASH_DIR, stash["token"]))
+
+
+@login_required
+def import_sheet(request, pk):
+    session = _session_or_404(request, pk)
+    if not access.can_edit_attendance(request.user, session):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"session": session, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            report = attendance_import(
+                session=session, by=request.user, data=data, filename=upload.name, dry_run=True
+            )
+        except TrainingError as exc:
+            form.add_error("file", str(exc))
+        else:
+            context["report"] = report
+            context["matches"] = [match_sentence(n, m) for n, m in report.matches]
+            if report.ok:
+                context["token"] = _stash(request, session, data, upload.name)
+    return render(request, "training/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    session = _session_or_404(request, pk)
+    if not access.can_edit_attendance(request.user, session):
+        raise PermissionDenied
+    data, filename = _unstash(request, session, request.POST.get("token", ""))
+    if data is None:
+        messages.error(request, _("The uploaded sheet has expired; upload it again."))
+        return redirect("training:import_sheet", pk=session.pk)
+    try:
+        report = attendance_import(
+            session=session, by=request.user, data=data, filename=filename, dry_run=False
+        )
+    except TrainingError as exc:
+        messages.error(request, str(exc))
+        return redirect("training:import_sheet", pk=session.pk)
+    if not report.committed:
+        messages.error(request, _("Nothing was imported: %(error)s") % {"error": report.errors[0]})
+        return redirect("training:import_sheet", pk=session.pk)
+    _drop_stash(request, session)
+    messages.success(
+        request,
+        _("Imported: %(new)s new, %(updated)s updated, %(skipped)s unchanged rows; %(people)s new people.")
+        % {
+            "new": report.new,
+            "updated": report.updated,
+            "skipped": report.skipped,
+            "people": report.new_people,
+        },
+    )
+    return redirect("training:session_detail", pk=session.pk)
+
+
+def _file_response(data, file_format, name):
+    content_type = "text/csv; charset=utf-8" if file_format == "csv" else XLSX
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+@login_required
+def export_sheet(request, pk):
+    session = _session_or_404(request, pk)
+    file_format = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    template = request.GET.get("template") == "1"
+    data = attendance_export(session=session, by=request.user, file_format=file_format, template=template)
+    name = f"{session.code}-{'template' if template else 'attendance'}"
+    return _file_response(data, file_format, name)
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+@login_required
+def statistics(request):
+    if not access.can_view_statistics(request.user):
+        raise PermissionDenied
+    form = StatisticsFilterForm(request.GET or None)
+    group, year_from, year_to = "course", None, None
+    if form.is_valid():
+        group = form.cleaned_data["group"] or "course"
+        year_from, year_to = form.cleaned_data["year_from"], form.cleaned_data["year_to"]
+    sessions = TrainingSession.objects.visible_to(request.user)
+    if year_from:
+        sessions = sessions.filter(starts_at__year__gte=year_from)
+    if year_to:
+        sessions = sessions.filter(starts_at__year__lte=year_to)
+    stats = training_statistics(sessions, group)
+    by_role = statistics_by_role(sessions)
+    file_format = request.GET.get("export")
+    if file_format in ("csv", "xlsx"):
+        import tablib
+
+        dataset = tablib.Dataset(
+            headers=[
+                str(stats["label"]),
+                _("Sessions held"),
+                _("Participant-days"),
+                _("People"),
+                _("Women"),
+                _("Women (%)"),
+            ]
+        )
+        for row in stats["rows"]:
+            dataset.append(
+                [
+                    row["label"],
+                    row["sessions"],
+                    row["participant_days"],
+                    row["people"],
+                    row["women"],
+                    row["women_share"],
+                ]
+            )
+        t = stats["totals"]
+        dataset.append(
+            [_("Total"), t["sessions"], t["participant_days"], t["people"], t["women"], t["women_share"]]
+        )
+        data = dataset.export("csv").encode("utf-8-sig") if file_format == "csv" else dataset.export("xlsx")
+        return _file_response(data, file_format, f"training-statistics-{group}")
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "training/statistics.html",
+        {"form": form, "stats": stats, "by_role": by_role, "query": query.urlencode()},
+    )
