@@ -92,8 +92,14 @@ def user_roles(user, obj) -> set[str]:
     return {m.role for m in memberships_of(user) if _covers(m, places)}
 
 
+# "Every row", spelled so it survives being OR-ed: Django drops an empty Q() from `Q() | q`,
+# which would turn a national role's "everything" into the other operand's restriction.
+EVERY_ROW = Q(pk__isnull=False)
+
+
 def scope_q(model, user, role: str | Iterable[str]) -> Q:
-    """A Q selecting the rows of `model` the user covers in `role`; matches nothing if none."""
+    """A Q selecting the rows of `model` the user covers in `role`; matches nothing if none.
+    Safe to combine with & and | (never an empty Q)."""
     wanted = _roles(role)
     paths = model.scope_paths
     q = Q(pk__in=[])
@@ -101,7 +107,7 @@ def scope_q(model, user, role: str | Iterable[str]) -> Q:
         if membership.role not in wanted:
             continue
         if membership.scope == Scope.NATIONAL:
-            return Q()
+            return EVERY_ROW
         level = str(membership.scope)
         if level not in paths:
             continue

@@ -62,10 +62,7 @@ def visible_sessions_q(user):
 
     if not user.is_authenticated:
         return Q(pk__in=[])
-    if user_has_role(user, Role.PROGRAMME_STAFF):
-        # Programme staff hold a national scope only. (An empty Q() would vanish in an OR.)
-        return Q()
     own = Q(
         pk__in=TrainingSession.trainers.through.objects.filter(user_id=user.pk).values("trainingsession_id")
     ) & scope_q(TrainingSession, user, Role.TRAINER)
-    return scope_q(TrainingSession, user, Role.CDF_SECRETARY) | own
+    return scope_q(TrainingSession, user, [Role.PROGRAMME_STAFF, Role.CDF_SECRETARY]) | own

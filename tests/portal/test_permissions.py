@@ -1,6 +1,7 @@
 """The scoped-role matrix: each role x own vs other scope x object kind."""
 
 import pytest
+from django.db.models import Q
 
 from portal.models import Role
 from portal.permissions import scope_filter, user_has_role, user_roles
@@ -138,3 +139,15 @@ def test_scope_filter_costs_one_query_after_memberships_are_read(world, django_a
     with django_assert_num_queries(2):  # memberships once, then the filtered list
         names = sorted(c.name for c in scope_filter(Community.objects.all(), user, Role.WARD_OFFICER))
     assert names == ["Khối 1", "Khối 2"]
+
+
+def test_a_national_scope_survives_being_or_ed_with_a_narrower_one(world):
+    """Django drops an empty Q() from `Q() | q`; scope_q must never return one."""
+    from portal.models import Community
+    from portal.permissions import scope_q
+
+    staff = user_with_role(Role.PROGRAMME_STAFF)
+    narrow = Q(name="Khối 1")
+    either = scope_q(Community, staff, Role.PROGRAMME_STAFF) | narrow
+    assert Community.objects.filter(either).count() == 4
+    assert Community.objects.filter(narrow | scope_q(Community, staff, Role.PROGRAMME_STAFF)).count() == 4
