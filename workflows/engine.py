@@ -132,7 +132,14 @@ class Guard:
         )
 
     def q(self, model, user) -> Q:
-        parts = [scope_q(model, user, a.roles) & (a.when.q() if a.when else Q()) for a in self.allows]
+        parts = []
+        for allow in self.allows:
+            part = scope_q(model, user, allow.roles)
+            if allow.when is not None:
+                part &= allow.when.q()
+            # an empty Q() ("everything", e.g. a national role) vanishes when OR-ed with Django's
+            # Q combinators, so spell it out
+            parts.append(part if part else Q(pk__isnull=False))
         return reduce(or_, parts, Q(pk__in=[]))
 
     @property
@@ -140,7 +147,7 @@ class Guard:
         return {role for allow in self.allows for role in allow.roles}
 
 
-@dataclass
+@dataclass(eq=False)
 class Workflow:
     """What django-fsm does not declare: view/edit roles per state and the labels."""
 

@@ -71,6 +71,8 @@ def make_proposal(actors, *, state="draft", amount=50_000_000, funding_type="gra
     )
     for step in ADVANCE.get(state, []):
         p = advance(p, step, actors)
+    if not p.policy.ward_endorsement_required and state == "endorsed":
+        state = "submitted"
     assert p.state == state, (p.state, state)
     return Proposal.objects.with_places().get(pk=p.pk)
 
@@ -79,12 +81,14 @@ def advance(p, step, actors):
     a = actors
     if step == "submit":
         return services.proposal_submit(proposal=p, by=a.rep)
+    ward_step = p.policy.ward_endorsement_required
     if step == "endorse":
-        return services.proposal_endorse(proposal=p, by=a.ward)
+        return services.proposal_endorse(proposal=p, by=a.ward) if ward_step else p
     if step == "approve":
         return services.proposal_approve(proposal=p, by=a.city)
     if step == "request_revision":
-        return services.proposal_request_revision(proposal=p, by=a.ward, comment="Thiếu bản đồ")
+        reviewer = a.ward if ward_step else a.city
+        return services.proposal_request_revision(proposal=p, by=reviewer, comment="Thiếu bản đồ")
     if step == "disburse":
         if not LedgerEntry.objects.filter(fund__city=a.community.ward.city).exists():
             fund_city(a)
