@@ -367,8 +367,9 @@ def transition_fire(
     scoped-role guard under the lock, run `before(locked)` (the service's changes the transition
     depends on; may raise), fire, run `effects(locked)` (rows the transition creates, e.g. a
     ledger entry; may raise and so roll everything back), full_clean, save; the django-fsm-log
-    entry records actor, time, comment and from -> to. After commit: `after(locked)` and the `transition_committed` signal.
-    Returns the updated (locked) instance. Raises TransitionRefused / TransitionConflict."""
+    entry records actor, time, comment and from -> to. After commit: `after(locked)` and the
+    `transition_committed` signal. Returns the updated (locked) instance.
+    Raises TransitionRefused / TransitionConflict."""
     wf = workflow_for(obj)
     comment = (comment or "").strip()
     if expected_state is None:
