@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
-from wagtail.models import Collection
+from wagtail.models import Collection, CollectionViewRestriction
 
 from portal.models import Role
 from portal.permissions import user_has_role
@@ -168,11 +168,17 @@ def proposal_set_budget(
 
 
 def _attachment_collection():
+    """The collection of proposal files, restricted so Wagtail's public document URL refuses
+    them (they are served by a view that checks the proposal's permissions)."""
     root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=ATTACHMENT_COLLECTION).first()
-    if existing is not None:
-        return existing
-    return root.add_child(name=ATTACHMENT_COLLECTION)
+    collection = root.get_children().filter(name=ATTACHMENT_COLLECTION).first()
+    if collection is None:
+        collection = root.add_child(name=ATTACHMENT_COLLECTION)
+    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+        CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    return collection
 
 
 @transaction.atomic
