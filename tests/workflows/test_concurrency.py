@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from portal.models import Role
 from tests.factories import user_with_role
@@ -24,7 +25,8 @@ def race(*calls):
     def run(index, call):
         try:
             barrier.wait()
-            results[index] = call()
+            with translation.override("en"):  # the language is per thread
+                results[index] = call()
         except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
             results[index] = exc
         finally:
