@@ -99,7 +99,7 @@ class TransitionForm(forms.Form):
 
 class DisburseForm(forms.Form):
     amount = vnd_field(_("Amount (VND)"), min_value=1)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     comment = forms.CharField(label=_("Note"), required=False, max_length=300)
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     state = forms.CharField(widget=forms.HiddenInput)
@@ -132,7 +132,7 @@ class ContributionForm(forms.Form):
         help_text=_("An adjustment may be negative."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     description = forms.CharField(label=_("Description"), required=False, max_length=300)
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
@@ -140,7 +140,7 @@ class ContributionForm(forms.Form):
 class RepaymentForm(forms.Form):
     proposal = forms.ModelChoiceField(label=_("Loan"), queryset=Proposal.objects.none())
     amount = vnd_field(_("Amount (VND)"), min_value=1)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, loans=None, **kwargs):
