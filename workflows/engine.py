@@ -260,8 +260,8 @@ class Workflow:
                     continue
                 ways.append(
                     {
-                        "roles": [self._role_label(r) for r in allow.roles],
-                        "when": allow.when.label if allow.when and policy is None else "",
+                        "roles": [str(self._role_label(r)) for r in allow.roles],
+                        "when": str(allow.when.label) if allow.when and policy is None else "",
                     }
                 )
             if not ways:
@@ -270,11 +270,11 @@ class Workflow:
                 {
                     "source": source,
                     "source_label": self.state_label(source),
-                    "targets": [(s, self.state_label(s)) for s in self.targets(t, policy)],
+                    "targets": [(s, str(self.state_label(s))) for s in self.targets(t, policy)],
                     "name": t.name,
-                    "label": t.custom.get("label", t.name),
+                    "label": str(t.custom.get("label", t.name)),
                     "ways": ways,
-                    "conditions": [c.label for c in t.conditions],
+                    "conditions": [str(c.label) for c in t.conditions],
                     "comment_required": bool(t.custom.get("comment_required")),
                 }
             )
@@ -289,7 +289,7 @@ class Workflow:
     def to_dot(self, policy=None) -> str:
         lines = [f'digraph "{self.model._meta.model_name}" {{', "  rankdir=LR;", "  node [shape=box];"]
         for code, label in self.field.flatchoices:
-            lines.append(f'  "{code}" [label="{label}"];')
+            lines.append(f'  "{code}" [label="{label}\\n({code})"];')
         for edge in self.graph(policy):
             roles = " | ".join(
                 ", ".join(w["roles"]) + (f" [{w['when']}]" if w["when"] else "") for w in edge["ways"]

@@ -31,7 +31,9 @@ def test_submit_endorse_revise_approve_disburse_complete_close(browser, live_ser
     user_with_role(Role.WARD_OFFICER, community.ward, username="hung")
     user_with_role(Role.CITY_OFFICIAL, city, username="tuan")
     secretary = user_with_role(Role.CDF_SECRETARY, city, username="huong")
-    services.fund_record_contribution(city=city, by=secretary, kind=LedgerEntry.Kind.SEED_CAPITAL, amount=500_000_000)
+    services.fund_record_contribution(
+        city=city, by=secretary, kind=LedgerEntry.Kind.SEED_CAPITAL, amount=500_000_000
+    )
 
     # The community drafts in three steps and submits.
     lan = session(browser, live_server, "lan")
@@ -50,7 +52,9 @@ def test_submit_endorse_revise_approve_disburse_complete_close(browser, live_ser
     lan.fill("#id_contribution_cash", "5000000")
     lan.fill("#id_contribution_labour", "4000000")
     lan.click("button.primary")
-    lan.set_input_files("#id_file", files=[{"name": "hien-trang.png", "mimeType": "image/png", "buffer": PNG}])
+    lan.set_input_files(
+        "#id_file", files=[{"name": "hien-trang.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     lan.click("button[name=upload]")
     assert "hien-trang.png" in lan.locator("main").inner_text()
     assert lan.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
