@@ -245,7 +245,8 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(
-            f"Loaded {PROPOSALS:,} proposals, {n_logs:,} history rows, {CITIES} cities in {time.perf_counter() - start:.1f} s"
+            f"Loaded {PROPOSALS:,} proposals, {n_logs:,} history rows, {CITIES} cities "
+            f"in {time.perf_counter() - start:.1f} s"
         )
         run(cities, wards, users)
     finally:
@@ -280,8 +281,8 @@ def run(cities, wards, users):
         assert response.status_code == 200
 
     template = engines["django"].from_string(
-        "<table>{% for p in rows %}<tr><td>{{ p.title }}</td><td>{{ p.state }}</td><td>{{ p.requested_amount }}</td>"
-        "</tr>{% endfor %}</table>"
+        "<table>{% for p in rows %}<tr><td>{{ p.title }}</td><td>{{ p.state }}</td>"
+        "<td>{{ p.requested_amount }}</td></tr>{% endfor %}</table>"
     )
     factory = RequestFactory()
 
@@ -317,7 +318,7 @@ def run(cities, wards, users):
             Proposal.objects.filter(pk=next(targets), state="endorsed").update(state="approved")
 
     results = [
-        ("review queue (city official, 25 of %d rows)" % rows, timed(queue)),
+        (f"review queue (city official, 25 of {rows} rows)", timed(queue)),
         ("review queue, state filter", timed(queue_filtered)),
         ("floor: one indexed query, 25 rows rendered", timed(floor)),
         ("transition: endorse (lock, guard, log, mail)", timed(endorse)),
