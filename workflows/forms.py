@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Community, Ward
+from portal.models import Ward
 
 from .files import MAX_UPLOAD_BYTES
 from .models import MAX_AMOUNT, LedgerEntry, Proposal, ProposalAttachment
@@ -170,6 +170,3 @@ class ReviewFilterForm(forms.Form):
         if wards is not None:
             self.fields["ward"].queryset = wards
             self.fields["ward"].label_from_instance = lambda w: f"{w.name} · {w.city.name}"
-
-
-__all__ = ["Community"]

@@ -6,7 +6,6 @@ The proposal lifecycle is declared on `Proposal` with django-fsm-2 `@transition`
 `workflows.services` (which call `engine.transition_fire`); the state field is protected.
 """
 
-import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -755,10 +754,6 @@ class RepaymentInstalment(models.Model):
 
     def __str__(self):
         return f"{self.proposal} #{self.number}"
-
-
-def new_token():
-    return uuid.uuid4()
 
 
 __all__ = [

@@ -1,7 +1,5 @@
 """Read queries of the proposal pages, each a fixed number of queries whatever the size."""
 
-import datetime
-
 from django.db.models import OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -103,7 +101,3 @@ def repayment_status(loan):
     if overdue > 0:
         return "overdue", overdue
     return "on_track", 0
-
-
-def today():
-    return datetime.date.today()

@@ -4,7 +4,6 @@ city fund row after the proposal row (always in that order, so two actions canno
 Every refusal is a `WorkflowError` (TransitionRefused / TransitionConflict)."""
 
 import datetime
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -557,8 +556,4 @@ SIMPLE_ACTIONS = {
 }
 
 
-def new_token():
-    return uuid.uuid4()
-
-
-__all__ = ["WorkflowError", "new_token"]
+__all__ = ["WorkflowError"]
