@@ -169,7 +169,7 @@ def proposal_set_budget(
 def _attachment_collection():
     """The collection of proposal files, restricted so Wagtail's public document URL refuses
     them (they are served by a view that checks the proposal's permissions)."""
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = root.get_children().filter(name=ATTACHMENT_COLLECTION).first()
     if collection is None:
         collection = root.add_child(name=ATTACHMENT_COLLECTION)
