@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, can_proceed, has_transition_perm
 from django_fsm_log.models import StateLog
 
-from portal.permissions import scope_q, user_has_role
+from portal.permissions import places_of, scope_q, user_has_role
 
 # Sent after the transaction that fired a transition commits: search indexing and other
 # apps listen here. kwargs: instance, name, source, target, by, comment.
@@ -131,16 +131,19 @@ class Guard:
             for allow in self.allows
         )
 
-    def q(self, model, user) -> Q:
+    def q(self, model, user) -> Q | None:
+        """The rows `user` may fire on, or None when the user holds none of the roles."""
         parts = []
         for allow in self.allows:
+            if not places_of(user, allow.roles):
+                continue  # not a role the user has anywhere: leave the branch out of the SQL
             part = scope_q(model, user, allow.roles)
             if allow.when is not None:
                 part &= allow.when.q()
             # an empty Q() ("everything", e.g. a national role) vanishes when OR-ed with Django's
             # Q combinators, so spell it out
             parts.append(part if part else Q(pk__isnull=False))
-        return reduce(or_, parts, Q(pk__in=[]))
+        return reduce(or_, parts) if parts else None
 
     @property
     def roles(self) -> set[str]:
@@ -215,6 +218,7 @@ class Workflow:
         parts = [
             Q(**{f"{self.field_name}__in": states}) & scope_q(self.model, user, roles)
             for roles, states in by_roles.items()
+            if places_of(user, roles)
         ]
         return reduce(or_, parts, Q(pk__in=[]))
 
@@ -230,10 +234,14 @@ class Workflow:
         for source, t in self.transitions():
             if not isinstance(t.permission, Guard):
                 continue
-            q = Q(**{self.field_name: source}) & t.permission.q(self.model, user)
+            guard_q = t.permission.q(self.model, user)
+            if guard_q is None:
+                continue
+            q = Q(**{self.field_name: source}) & guard_q
             for condition in t.conditions:
                 q &= condition.q()
-            parts.append(q)
+            if q not in parts:
+                parts.append(q)
         return reduce(or_, parts, Q(pk__in=[]))
 
     def targets(self, t, policy=None) -> list[str]:

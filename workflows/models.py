@@ -218,6 +218,8 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     objects = ProposalQuerySet.as_manager()
 
     scope_paths = {"community": "community", "ward": "community__ward", "city": CITY_PATH}
+    # nothing links to a proposal from rich text: skip Wagtail's reference index on every save
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
