@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((app_urls, "portal"))),
+    path("", include("workflows.urls", namespace="workflows")),
     path("training/", include("training.urls")),
 ]
 

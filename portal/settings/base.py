@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Local apps are listed first so their templates override third-party ones.
 LOCAL_APPS = [
     "portal",
+    "workflows",
     "training",
 ]
 
