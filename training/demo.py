@@ -209,7 +209,7 @@ def seed(stdout=None):
         offsets[city_name] += size
         _attend(rng, session, course_key, ids, mark_days=True)
         if session.status == TrainingSession.Status.PLANNED:
-            session_mark_held(session=session, by=staff)
+            session = session_mark_held(session=session, by=staff)
         if status == "report_submitted" and session.status == TrainingSession.Status.HELD:
             session_submit_report(session=session, by=staff, topics_covered=TOPICS[course_key])
     code, course_key, city_name, days, size = UPCOMING
