@@ -9,19 +9,26 @@ from django.utils.translation import gettext as _
 from portal.models import City
 
 from . import services
+from .diagram import workflow_svg
 from .engine import WorkflowError, history, workflows
 from .models import PROPOSAL_WORKFLOW, CityWorkflowPolicy, Proposal
 
 
 def diagram(request):
-    """Each registered workflow as a table of transitions and as Graphviz DOT; with a city
+    """Each registered workflow drawn as SVG, as a table of transitions and as Graphviz DOT; with a city
     chosen, that city's policy decides which paths exist."""
     city = None
     if request.GET.get("city"):
         city = City.objects.filter(pk=request.GET["city"]).first()
     policy = CityWorkflowPolicy.for_city(city) if city else None
     diagrams = [
-        {"workflow": wf, "edges": wf.graph(policy), "dot": wf.to_dot(policy), "states": wf.field.flatchoices}
+        {
+            "workflow": wf,
+            "edges": wf.graph(policy),
+            "dot": wf.to_dot(policy),
+            "svg": workflow_svg(wf, policy),
+            "states": wf.field.flatchoices,
+        }
         for wf in workflows()
     ]
     return TemplateResponse(

@@ -95,3 +95,38 @@ def test_diagram_command(actors):
     )
     mermaid = out.getvalue()
     assert "submitted --> endorsed" not in mermaid and "submitted --> approved" in mermaid
+
+
+def test_svg_drawing_has_every_state_and_follows_the_policy(actors, staff, client):
+    import xml.etree.ElementTree as ET
+
+    from workflows.diagram import workflow_svg
+    from workflows.models import PROPOSAL_WORKFLOW, Proposal
+
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    everything = ET.fromstring(workflow_svg(PROPOSAL_WORKFLOW))
+    drawn = {g.get("data-state") for g in everything.iterfind(".//svg:g[@class='state']", ns)}
+    assert drawn == set(Proposal.State.values)
+    arrows = {
+        "".join(g.find("svg:title", ns).itertext())
+        for g in everything.iterfind(".//svg:g[@class='transition']", ns)
+    }
+    assert any(a.startswith("Endorse:") for a in arrows)
+    assert not any("not used under this policy" in t for t in everything.itertext())
+
+    policy = CityWorkflowPolicy.objects.create(
+        city=actors.community.ward.city, ward_endorsement_required=False
+    )
+    without_ward = ET.fromstring(workflow_svg(PROPOSAL_WORKFLOW, policy))
+    arrows = [
+        g.find("svg:title", ns).text for g in without_ward.iterfind(".//svg:g[@class='transition']", ns)
+    ]
+    assert not any(a.startswith("Endorse") for a in arrows)
+    assert "not used under this policy" in "".join(without_ward.itertext())
+
+    client.force_login(staff)
+    page = client.get(reverse("workflows_diagram"), {"city": actors.community.ward.city.pk})
+    assert page.content.decode().count('class="workflow-diagram"') == 1
+    out = io.StringIO()
+    call_command("workflow_diagram", "--format", "svg", stdout=out)
+    ET.fromstring(out.getvalue())  # well-formed

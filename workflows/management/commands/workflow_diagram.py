@@ -1,18 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.models import City
+from workflows.diagram import workflow_svg
 from workflows.engine import workflows
 from workflows.models import CityWorkflowPolicy
 
 
 class Command(BaseCommand):
     help = (
-        "Print each registered workflow as a Graphviz DOT or Mermaid diagram, generated from its "
+        "Print each registered workflow as an SVG picture, Graphviz DOT or Mermaid, generated from its "
         "declaration; --city draws that city's workflow under its policy."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["dot", "mermaid"], default="dot")
+        parser.add_argument("--format", choices=["dot", "mermaid", "svg"], default="dot")
         parser.add_argument("--city", help="city name or id: apply that city's workflow policy")
 
     def handle(self, *args, format, city, **options):
@@ -26,5 +27,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"No city {city!r}")
             policy = CityWorkflowPolicy.for_city(found)
+        draw = {"dot": lambda wf: wf.to_dot(policy), "mermaid": lambda wf: wf.to_mermaid(policy)}
+        draw["svg"] = lambda wf: workflow_svg(wf, policy)
         for wf in workflows():
-            self.stdout.write(wf.to_dot(policy) if format == "dot" else wf.to_mermaid(policy))
+            self.stdout.write(draw[format](wf))
