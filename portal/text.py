@@ -23,3 +23,12 @@ def normalize_phone(phone):
     if digits.startswith("84") and len(digits) >= 11:
         digits = "0" + digits[2:]
     return digits
+
+
+def display_name(user):
+    """A user's name as Vietnamese write it, family name first ("Vũ Thị Nhung"); Django's
+    get_full_name() puts the given name first. Falls back to the username."""
+    if user is None:
+        return ""
+    name = " ".join(part for part in (user.last_name, user.first_name) if part).strip()
+    return name or user.get_username()

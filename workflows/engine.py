@@ -32,6 +32,7 @@ from django_fsm import GET_STATE, can_proceed, has_transition_perm
 from django_fsm_log.models import StateLog
 
 from portal.permissions import places_of, scope_q, user_has_role
+from portal.text import display_name
 
 # Sent after the transaction that fired a transition commits: search indexing and other
 # apps listen here. kwargs: instance, name, source, target, by, comment.
@@ -446,7 +447,7 @@ def _conflict(wf, obj, current):
     entry = last_actor(obj)
     who = ""
     if entry is not None and entry.by is not None:
-        who = entry.by.get_full_name() or entry.by.get_username()
+        who = display_name(entry.by)
     if who:
         return TransitionConflict(
             _("Someone else acted first: this record is already %(state)s (by %(who)s). Nothing was changed.")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.models import Membership
+from portal.text import display_name
 
 from .engine import Guard, workflow_for
 
@@ -60,7 +61,7 @@ def transition_done(obj, *, name, by, comment=""):
                 "proposal": obj,
                 "action": wf.transition_label(name),
                 "state": wf.state_label(wf.state_of(obj)),
-                "by": by.get_full_name() or by.get_username(),
+                "by": display_name(by),
                 "comment": comment,
                 "url": url,
                 "user": user,

@@ -4,6 +4,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from portal.text import display_name
+
 register = template.Library()
 
 
@@ -25,3 +27,9 @@ def vnd(value):
     if (get_language() or "vi").startswith("vi"):
         return f"{sign}{amount}\u00a0₫"
     return f"{sign}VND\u00a0{amount}"
+
+
+@register.filter(name="display_name")
+def display_name_filter(user):
+    """{{ user|display_name }}: family name first, as Vietnamese names are written."""
+    return display_name(user)

@@ -37,3 +37,12 @@ def test_places_and_people_store_their_folded_names(db):
     city.save(update_fields=["name"])
     city.refresh_from_db()
     assert city.name_folded == "dong hoi"
+
+
+def test_display_name_puts_the_family_name_first(db):
+    from portal.text import display_name
+    from tests.factories import UserFactory
+
+    assert display_name(UserFactory(first_name="Thị Nhung", last_name="Vũ")) == "Vũ Thị Nhung"
+    assert display_name(UserFactory(username="lan", first_name="", last_name="")) == "lan"
+    assert display_name(None) == ""
