@@ -95,3 +95,19 @@ def test_no_page_asks_an_outside_host(client, db):
     html = client.get("/").content.decode()
     for outside in ("https://", "http://", "//fonts.", "cdn"):
         assert outside not in html.replace('href="/', "").split("<main")[0], outside
+
+
+@pytest.mark.parametrize("language,text", [("vi", "Không tìm thấy trang"), ("en", "Page not found")])
+def test_not_found_page_is_the_portals_own(client, db, language, text):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+def test_forbidden_page_is_the_portals_own(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("nobody"))
+    response = client.get(reverse("portal:people_duplicates"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()
