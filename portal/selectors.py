@@ -1,5 +1,6 @@
 """Read queries the portal's pages reuse."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -54,42 +55,75 @@ class PersonMatch:
         return self.REASONS[self.reason]
 
 
-def person_find_match(*, name, phone="", year_of_birth=None, city=None, among=None):
-    """The existing person a new entry (a walk-in, an imported row) stands for, or None.
+class PersonMatcher:
+    """The rules that say which existing person a new entry (a walk-in, an imported row)
+    stands for. First hit wins:
 
-    Rules, first hit wins: the same phone number; the same folded name among `among` (a
-    Person queryset such as a session's roster) with no conflicting phone or year; the same
-    folded name and year of birth in the same city with no conflicting phone.
-    """
-    phone_normalized = normalize_phone(phone)
-    if phone_normalized:
-        person = Person.objects.filter(phone_normalized=phone_normalized).order_by("pk").first()
-        if person is not None:
-            return PersonMatch(person, "phone")
-    name_folded = fold(name)
-    if not name_folded:
+    1. the same phone number (the registry's oldest person with it);
+    2. the same folded name among `among` (a Person queryset such as a session's roster)
+       with no conflicting phone or year of birth;
+    3. the same folded name and year of birth in the same city, with no conflicting phone.
+
+    Candidates are read up front for every name and phone given (a whole sheet: a few
+    queries, not three per row), then each entry is matched in memory. `remember()` adds a
+    person created meanwhile, so later entries of the same batch find them too."""
+
+    CHUNK = 900  # stays under SQLite's limit on query parameters
+
+    def __init__(self, *, names=(), phones=(), city=None, among=None):
+        self.city = city
+        self.by_phone, self.among, self.in_city = {}, defaultdict(list), defaultdict(list)
+        phones = sorted({normalize_phone(p) for p in phones} - {""})
+        names = sorted({fold(n) for n in names} - {""})
+        for chunk in self._chunks(phones):
+            for person in Person.objects.filter(phone_normalized__in=chunk).order_by("pk"):
+                self.by_phone.setdefault(person.phone_normalized, person)
+        for chunk in self._chunks(names):
+            if among is not None:
+                for person in among.filter(name_folded__in=chunk).order_by("pk").distinct():
+                    self.among[person.name_folded].append(person)
+            if city is not None:
+                for person in Person.objects.filter(
+                    city=city, name_folded__in=chunk, year_of_birth__isnull=False
+                ).order_by("pk"):
+                    self.in_city[person.name_folded].append(person)
+
+    @classmethod
+    def _chunks(cls, values):
+        return (values[i : i + cls.CHUNK] for i in range(0, len(values), cls.CHUNK))
+
+    def remember(self, person):
+        if person.phone_normalized:
+            self.by_phone.setdefault(person.phone_normalized, person)
+        if self.city is not None and person.city_id == self.city.pk and person.year_of_birth:
+            self.in_city[person.name_folded].append(person)
+
+    def match(self, *, name, phone="", year_of_birth=None):
+        phone_normalized = normalize_phone(phone)
+        if phone_normalized and phone_normalized in self.by_phone:
+            return PersonMatch(self.by_phone[phone_normalized], "phone")
+        name_folded = fold(name)
+        if not name_folded:
+            return None
+
+        def compatible(person):
+            return not phone_normalized or person.phone_normalized in ("", phone_normalized)
+
+        for person in self.among.get(name_folded, ()):
+            year_ok = not year_of_birth or person.year_of_birth in (None, year_of_birth)
+            if compatible(person) and year_ok:
+                return PersonMatch(person, "roster_name")
+        if year_of_birth and self.city is not None:
+            for person in self.in_city.get(name_folded, ()):
+                if person.year_of_birth == year_of_birth and compatible(person):
+                    return PersonMatch(person, "name_year_city")
         return None
 
-    def compatible(qs):
-        if phone_normalized:
-            qs = qs.filter(Q(phone_normalized="") | Q(phone_normalized=phone_normalized))
-        return qs
 
-    if among is not None:
-        qs = compatible(among.filter(name_folded=name_folded))
-        if year_of_birth:
-            qs = qs.filter(Q(year_of_birth__isnull=True) | Q(year_of_birth=year_of_birth))
-        person = qs.order_by("pk").first()
-        if person is not None:
-            return PersonMatch(person, "roster_name")
-    if year_of_birth and city is not None:
-        qs = compatible(
-            Person.objects.filter(city=city, name_folded=name_folded, year_of_birth=year_of_birth)
-        )
-        person = qs.order_by("pk").first()
-        if person is not None:
-            return PersonMatch(person, "name_year_city")
-    return None
+def person_find_match(*, name, phone="", year_of_birth=None, city=None, among=None):
+    """The existing person one new entry stands for, or None (rules: `PersonMatcher`)."""
+    matcher = PersonMatcher(names=[name], phones=[phone], city=city, among=among)
+    return matcher.match(name=name, phone=phone, year_of_birth=year_of_birth)
 
 
 def person_duplicate_groups(limit=50):

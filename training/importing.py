@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from portal.models import Person
-from portal.selectors import PersonMatch, person_find_match
+from portal.selectors import PersonMatch, PersonMatcher
 from portal.text import fold, normalize_phone
 
 from . import access
@@ -400,14 +400,14 @@ class AttendanceResource(resources.ModelResource):
             (d.attendance_id, d.day): d
             for d in AttendanceDay.objects.filter(attendance__session=self.session)
         }
-        # The phone rule for every row at once (the registry's first person with each number).
-        self.by_phone = {}
-        if "phone" in (dataset.headers or []):
-            phones = sorted({normalize_phone(_text(v)) for v in dataset["phone"]} - {""})
-            for start in range(0, len(phones), 900):
-                chunk = phones[start : start + 900]
-                for person in Person.objects.filter(phone_normalized__in=chunk).order_by("pk"):
-                    self.by_phone.setdefault(person.phone_normalized, person)
+        # The registry's candidates for every name and phone on the sheet, read once.
+        headers = dataset.headers or []
+        self.matcher = PersonMatcher(
+            names=[_text(v) for v in dataset["name"]] if "name" in headers else [],
+            phones=[_text(v) for v in dataset["phone"]] if "phone" in headers else [],
+            city=self.session.city,
+            among=Person.objects.filter(training_attendances__session=self.session),
+        )
 
     def get_or_init_instance(self, instance_loader, row):
         number = self._row_number + 1  # the sheet's own row number: the header is row 1
@@ -457,21 +457,8 @@ class AttendanceResource(resources.ModelResource):
         person = self.people.get(key)
         if person is None and not normalize_phone(phone):
             person = self.people.get((fold(name), None))
-        if person is None and normalize_phone(phone) in self.by_phone:
-            person = self.by_phone[normalize_phone(phone)]
-            self.matches.append((number, PersonMatch(person, "phone")))
-            self.people[key] = person
-            self._row_keys.append(key)
         if person is None:
-            match = person_find_match(
-                name=name,
-                phone=phone,
-                year_of_birth=year,
-                city=self.session.city,
-                among=Person.objects.filter(training_attendances__session=self.session)
-                if self.roster
-                else None,
-            )
+            match = self.matcher.match(name=name, phone=phone, year_of_birth=year)
             if match is not None:
                 person = match.person
                 self.matches.append((number, match))
@@ -554,6 +541,7 @@ class AttendanceResource(resources.ModelResource):
         if person.pk is None:
             person.full_clean(exclude=["city"])  # the session's own city
             person.save()
+            self.matcher.remember(person)
             self.new_people += 1
         if attendance.pk is None:
             attendance.person = person

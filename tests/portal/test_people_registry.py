@@ -125,3 +125,34 @@ def test_merge_screen_previews_then_merges(client, city):
     )
     assert "Merged into Hồ Thị Nga" in response.content.decode()
     assert not Person.objects.filter(pk=remove.pk).exists()
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_a_batch_is_matched_in_a_constant_number_of_queries(city, size, django_assert_max_num_queries):
+    from portal.selectors import PersonMatcher
+
+    known = [
+        PersonFactory(name=f"Đỗ Thị Hằng {i}", year_of_birth=1980, phone="", city=city) for i in range(size)
+    ]
+    entries = [(f"Do Thi Hang {i}", f"0977{i:06d}", 1980) for i in range(size)]
+    with django_assert_max_num_queries(3):  # phones, roster names, city names
+        matcher = PersonMatcher(
+            names=[n for n, _p, _y in entries],
+            phones=[p for _n, p, _y in entries],
+            city=city,
+            among=Person.objects.none(),
+        )
+        found = [matcher.match(name=n, phone=p, year_of_birth=y) for n, p, y in entries]
+    assert [m.person for m in found] == known
+    assert {m.reason for m in found} == {"name_year_city"}
+
+
+def test_a_batch_finds_people_it_created_itself(city):
+    from portal.selectors import PersonMatcher
+
+    matcher = PersonMatcher(names=["Trần Văn Nam"], phones=["0966 111 222"], city=city)
+    assert matcher.match(name="Trần Văn Nam", phone="0966 111 222", year_of_birth=1975) is None
+    created = PersonFactory(name="Trần Văn Nam", phone="0966 111 222", year_of_birth=1975, city=city)
+    matcher.remember(created)
+    assert matcher.match(name="Tran Van Nam", phone="", year_of_birth=1975).person == created
+    assert matcher.match(name="Someone else", phone="+84 966 111 222").reason == "phone"
