@@ -340,11 +340,14 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("document"), pk=pk)
     selectors.proposal_for(request.user, attachment.proposal_id)
     document = attachment.document
-    response = FileResponse(document.file.open("rb"), content_type=attachment.content_type)
-    disposition = (
-        "inline" if attachment.is_image or attachment.content_type == "application/pdf" else "attachment"
+    # FileResponse writes Content-Disposition itself, encoding a Vietnamese file name
+    # (RFC 6266 filename*=) that a hand-made header would break on.
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=not (attachment.is_image or attachment.content_type == "application/pdf"),
+        filename=document.filename,
     )
-    response["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
     return response

@@ -85,6 +85,20 @@ class TestPermissions:
         public = Client().get(attachment.document.url)
         assert public.status_code in (302, 403, 404)
 
+    def test_attachment_with_a_vietnamese_file_name(self, actors, as_user):
+        proposal = make_proposal(actors, state="draft")
+        attachment = services.proposal_attach(
+            proposal=proposal,
+            by=actors.rep,
+            kind="photo",
+            upload=SimpleUploadedFile('Ảnh ngõ "số 5".png', PNG),
+        )
+        response = as_user(actors.rep).get(url("attachment_download", attachment.pk))
+        assert response.status_code == 200
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("inline; filename")
+        assert "filename*=utf-8''" in disposition  # the name survives, encoded
+
 
 class TestForms:
     def test_multi_step_submission(self, actors, as_user):
