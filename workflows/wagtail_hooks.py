@@ -104,15 +104,7 @@ class ProposalViewSet(SnippetViewSet):
     ]
     list_filter = ["state", "category", "funding_type", "community__ward__city"]
     search_fields = ["title", "description", "location"]
-    list_export = [
-        "title",
-        "community",
-        "state",
-        "category",
-        "requested_amount",
-        "approved_amount",
-        "updated_at",
-    ]
+    list_export = list_display
     inspect_view_enabled = True
     # the state is not a field here: it changes through "Workflow actions" only
     panels = [
