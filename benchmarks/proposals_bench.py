@@ -79,7 +79,7 @@ def load():
     from django_fsm_log.models import StateLog
 
     from portal.models import City, Community, Membership, Province, Role, Ward
-    from workflows.models import CityFund, LedgerEntry, Proposal
+    from proposals.models import CityFund, LedgerEntry, Proposal
 
     rng = random.Random(10_000)
     User = get_user_model()
@@ -265,8 +265,8 @@ def run(cities, wards, users):
     from django.test import Client, RequestFactory
 
     from portal.models import Role
-    from workflows import services
-    from workflows.models import Proposal
+    from proposals import services
+    from proposals.models import Proposal
 
     city = cities[7]
     official = users[(Role.CITY_OFFICIAL, city.pk)]

@@ -1,24 +1,55 @@
-"""The scoped-role permission API (Plone's local roles), used by every app.
+"""The permission API (Plone's local roles), used by every app.
 
-A model joins in by declaring `scope_paths`: for each level it belongs to, the ORM path
-from the model to that place ("" for the place itself), e.g. a proposal::
+Two ways to hold a role over a record, both declared on the model and honoured by every
+function below (so guards, worklists, visibility filters and notifications agree):
 
-    scope_paths = {"community": "community", "ward": "community__ward",
-                   "city": "community__ward__city"}
+1. **Scoped roles** through a `Membership` (user, role, place). A model says where it lives with
+   `scope_paths`: for each level, the ORM path from the model to that place ("" for the place
+   itself). A level may list several paths, for a record that belongs to two places::
 
-A membership covers an object when its place is the object's place at the same level:
-a ward officer of ward W covers W's communities and their records; a city official covers
-every ward of the city; a national membership covers everything. A level the model does
-not declare is never covered (a ward officer has no say over a city-wide training session).
+       scope_paths = {"community": "community", "ward": "community__ward",
+                      "city": "community__ward__city"}
+       scope_paths = {"city": ("host_city", "visiting_cities")}   # an exchange between cities
+
+   A membership covers a record when its place is one of the record's places at that level; a
+   national membership covers everything. A level the model does not declare is never covered.
+
+2. **Per-object roles** (Plone's local roles on one record): `local_roles` names, per role, the
+   relation (a foreign key or many-to-many to the user) whose users hold that role *on this
+   record*::
+
+       local_roles = {Role.TRAINER: LocalRole("trainers")}            # listed, and in scope
+       local_roles = {Role.AUTHOR: LocalRole("author", within_scope=False)}
+
+   With `within_scope` (the default) the user must be named by the relation *and* hold the
+   role through a membership covering the record: a trainer acts on the sessions they are
+   listed on, in the cities their trainer role covers. Without it, being named is enough.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Q
 
 from .models import Membership, Role, Scope
 
 _CACHE_ATTR = "_portal_memberships"
+
+# "Every row", spelled so it survives being OR-ed: Django drops an empty Q() from `Q() | q`,
+# which would turn a national role's "everything" into the other operand's restriction.
+EVERY_ROW = Q(pk__isnull=False)
+NO_ROW = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class LocalRole:
+    """Users named on a record through `path` hold the role on it (see the module doc)."""
+
+    path: str
+    within_scope: bool = True
 
 
 def memberships_of(user):
@@ -38,87 +69,175 @@ def forget_memberships(user):
         delattr(user, _CACHE_ATTR)
 
 
-def _roles(role):
+def _roles(role) -> set[str]:
     if isinstance(role, str):
-        return {role}
-    return set(role)
+        return {str(role)}
+    return {str(r) for r in role}
 
 
-def _place_id(obj, path):
-    """Follow `path` ("community__ward") from obj and return the id of the place it ends at,
-    reading `<fk>_id` at the last hop so a select_related object costs no query."""
+def _paths(model) -> dict[str, tuple[str, ...]]:
+    paths = getattr(model, "scope_paths", None)
+    if paths is None:
+        raise TypeError(f"{model.__name__} declares no scope_paths")
+    return {level: (p,) if isinstance(p, str) else tuple(p) for level, p in paths.items()}
+
+
+def local_roles_of(model) -> dict[str, LocalRole]:
+    return {str(role): spec for role, spec in getattr(model, "local_roles", {}).items()}
+
+
+@cache
+def _is_multi(model, path: str) -> bool:
+    """Does `path` cross a to-many relation (so a filter on it could repeat rows)?"""
+    current = model
+    for hop in path.split("__"):
+        field = current._meta.get_field(hop)
+        if field.many_to_many or field.one_to_many:
+            return True
+        current = field.related_model
+    return False
+
+
+def _ids_at(obj, path) -> set:
+    """Ids of the rows `path` ("community__ward", "visiting_cities") leads to from obj. The last
+    hop of a foreign key reads `<fk>_id`, so a select_related object costs no query; a to-many
+    hop reads the (prefetched, where the caller prefetched) related rows."""
     if path == "":
-        return obj.pk
+        return {obj.pk}
+    objs = [obj]
     *hops, last = path.split("__")
     for hop in hops:
-        obj = getattr(obj, hop, None)
-        if obj is None:
-            return None
-    return getattr(obj, f"{last}_id", None)
+        nxt = []
+        for o in objs:
+            value = getattr(o, hop, None)
+            if value is None:
+                continue
+            nxt.extend(value.all() if hasattr(value, "all") else [value])
+        objs = nxt
+    ids = set()
+    for o in objs:
+        value = getattr(o, last, None)
+        if hasattr(value, "all"):  # to-many
+            ids.update(item.pk for item in value.all())
+        elif f"{last}_id" in o.__dict__:
+            if o.__dict__[f"{last}_id"] is not None:
+                ids.add(o.__dict__[f"{last}_id"])
+        elif value is not None:
+            ids.add(value.pk)
+    return ids
 
 
-def object_places(obj):
-    """{level: place id} for an object with `scope_paths`."""
-    paths = getattr(type(obj), "scope_paths", None)
-    if paths is None:
-        raise TypeError(f"{type(obj).__name__} declares no scope_paths")
-    return {level: _place_id(obj, path) for level, path in paths.items()}
+def object_places(obj) -> dict[str, set]:
+    """{level: set of place ids} for an object with `scope_paths`."""
+    return {
+        level: set().union(*(_ids_at(obj, path) for path in paths))
+        for level, paths in _paths(type(obj)).items()
+    }
 
 
-def _covers(membership, places):
+def _covers(membership, places) -> bool:
     if membership.scope == Scope.NATIONAL:
         return True
-    place_id = {
-        Scope.COMMUNITY: membership.community_id,
-        Scope.WARD: membership.ward_id,
-        Scope.CITY: membership.city_id,
-    }[membership.scope]
-    return places.get(str(membership.scope)) == place_id and place_id is not None
+    place_id = membership.scope_object_id
+    return place_id is not None and place_id in places.get(str(membership.scope), ())
+
+
+def named_user_ids(obj, role) -> set:
+    """Ids of the users a record names for a local role (empty when the role is not local)."""
+    spec = local_roles_of(type(obj)).get(str(role))
+    if spec is None or obj.pk is None:
+        return set()
+    cache_name = f"_named_{spec.path}"
+    cached = getattr(obj, cache_name, None)
+    if cached is None:
+        cached = _ids_at(obj, spec.path)
+        setattr(obj, cache_name, cached)
+    return cached
 
 
 def user_has_role(user, role: str | Iterable[str], obj=None) -> bool:
     """Does the user hold `role` (or one of several) over `obj`? With no obj: anywhere."""
     wanted = _roles(role)
-    memberships = [m for m in memberships_of(user) if m.role in wanted]
     if obj is None:
-        return bool(memberships)
-    places = object_places(obj)
-    return any(_covers(m, places) for m in memberships)
+        return any(m.role in wanted for m in memberships_of(user))
+    if user is None or not user.is_authenticated:
+        return False
+    local = local_roles_of(type(obj))
+    places = None
+    for r in wanted:
+        spec = local.get(r)
+        if spec is not None:
+            if user.pk not in named_user_ids(obj, r):
+                continue
+            if not spec.within_scope:
+                return True
+        if places is None:
+            places = object_places(obj)
+        if any(m.role == r and _covers(m, places) for m in memberships_of(user)):
+            return True
+    return False
 
 
 def user_roles(user, obj) -> set[str]:
-    """Every role the user holds over obj."""
-    places = object_places(obj)
-    return {m.role for m in memberships_of(user) if _covers(m, places)}
+    """Every role the user holds over obj, local roles included."""
+    candidates = {m.role for m in memberships_of(user)} | set(local_roles_of(type(obj)))
+    return {r for r in candidates if user_has_role(user, r, obj)}
 
 
-# "Every row", spelled so it survives being OR-ed: Django drops an empty Q() from `Q() | q`,
-# which would turn a national role's "everything" into the other operand's restriction.
-EVERY_ROW = Q(pk__isnull=False)
+def _place_q(model, level, place_id) -> Q:
+    q = NO_ROW
+    for path in _paths(model).get(level, ()):
+        if path == "":
+            q |= Q(pk=place_id)
+        elif _is_multi(model, path):
+            q |= Q(pk__in=model._default_manager.filter(**{path: place_id}).values("pk"))
+        else:
+            q |= Q(**{f"{path}_id": place_id})
+    return q
+
+
+def _named_q(model, user, spec: LocalRole) -> Q:
+    if _is_multi(model, spec.path):
+        return Q(pk__in=model._default_manager.filter(**{spec.path: user.pk}).values("pk"))
+    return Q(**{f"{spec.path}_id": user.pk})
 
 
 def scope_q(model, user, role: str | Iterable[str]) -> Q:
-    """A Q selecting the rows of `model` the user covers in `role`; matches nothing if none.
-    Safe to combine with & and | (never an empty Q)."""
+    """A Q selecting the rows of `model` over which the user holds `role` (local roles
+    included); matches nothing if none. Safe to combine with & and | (never an empty Q)."""
     wanted = _roles(role)
-    paths = model.scope_paths
-    q = Q(pk__in=[])
-    for membership in memberships_of(user):
-        if membership.role not in wanted:
+    local = local_roles_of(model)
+    paths = _paths(model)
+    q = NO_ROW
+    if user is None or not user.is_authenticated:
+        return q
+    for r in wanted:
+        spec = local.get(r)
+        if spec is not None and not spec.within_scope:
+            q |= _named_q(model, user, spec)
             continue
-        if membership.scope == Scope.NATIONAL:
+        scoped = NO_ROW
+        for membership in memberships_of(user):
+            if membership.role != r:
+                continue
+            if membership.scope == Scope.NATIONAL:
+                scoped = EVERY_ROW
+                break
+            level = str(membership.scope)
+            if level in paths:
+                scoped |= _place_q(model, level, membership.scope_object_id)
+        if scoped == NO_ROW:
+            continue
+        if spec is not None:
+            scoped = scoped & _named_q(model, user, spec)
+        elif scoped == EVERY_ROW:
             return EVERY_ROW
-        level = str(membership.scope)
-        if level not in paths:
-            continue
-        path = paths[level]
-        lookup = "pk" if path == "" else f"{path}_id"
-        q |= Q(**{lookup: membership.scope_object_id})
+        q |= scoped
     return q
 
 
 def scope_filter(queryset, user, role: str | Iterable[str]):
-    """Narrow a queryset to the rows the user covers in `role`."""
+    """Narrow a queryset to the rows over which the user holds `role`."""
     return queryset.filter(scope_q(queryset.model, user, role))
 
 
@@ -128,15 +247,59 @@ def places_of(user, role: str | Iterable[str]):
     return [m for m in memberships_of(user) if m.role in wanted]
 
 
+def may_hold(user, model, role: str | Iterable[str]) -> bool:
+    """Could the user hold `role` over some row of `model`? (A cheap test that keeps a role
+    the user cannot have out of the SQL.)"""
+    wanted = _roles(role)
+    if places_of(user, wanted):
+        return True
+    local = local_roles_of(model)
+    return bool(user is not None and user.is_authenticated) and any(
+        r in local and not local[r].within_scope for r in wanted
+    )
+
+
+def users_with_role(obj, role: str | Iterable[str]):
+    """Active users holding `role` over `obj` (scoped memberships and local roles): one query,
+    for notifications."""
+    from django.contrib.auth import get_user_model
+
+    wanted = _roles(role)
+    local = local_roles_of(type(obj))
+    places = object_places(obj)
+    covering = Q(community__isnull=True, ward__isnull=True, city__isnull=True)
+    for level, ids in places.items():
+        if level in {Scope.COMMUNITY, Scope.WARD, Scope.CITY} and ids:
+            covering |= Q(**{f"{level}_id__in": ids})
+    users = Q(pk__in=[])
+    for r in wanted:
+        spec = local.get(r)
+        if spec is not None and not spec.within_scope:
+            users |= Q(pk__in=named_user_ids(obj, r))
+            continue
+        members = Membership.objects.active().filter(covering, role=r).values("user_id")
+        part = Q(pk__in=members)
+        if spec is not None:
+            part &= Q(pk__in=named_user_ids(obj, r))
+        users |= part
+    return get_user_model().objects.filter(users, is_active=True)
+
+
 __all__ = [
+    "EVERY_ROW",
+    "LocalRole",
     "Role",
     "Scope",
     "forget_memberships",
+    "local_roles_of",
+    "may_hold",
     "memberships_of",
+    "named_user_ids",
     "object_places",
     "places_of",
     "scope_filter",
     "scope_q",
     "user_has_role",
     "user_roles",
+    "users_with_role",
 ]

@@ -25,7 +25,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include((app_urls, "portal"))),
-    path("", include("workflows.urls", namespace="workflows")),
+    path("", include("proposals.urls", namespace="proposals")),
     path("training/", include("training.urls")),
 ]
 

@@ -25,7 +25,7 @@ from portal.models import Person
 from portal.selectors import PersonMatch, PersonMatcher
 from portal.text import fold, normalize_phone
 
-from . import access
+from . import selectors
 from .models import Attendance, AttendanceDay, TrainingSession
 from .services import TrainingError
 
@@ -586,7 +586,7 @@ def _row_errors(result):
 def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool) -> ImportReport:
     """Read an attendance sheet into a session. Dry run: report what would happen and write
     nothing. Otherwise all or nothing: with any bad row, nothing is written."""
-    if not access.can_edit_attendance(by, session):
+    if not selectors.can_edit(by, session):
         raise TrainingError(_("You may not import attendance into this session."))
     dataset = load_dataset(data, filename)
     resource = AttendanceResource(session=session, user=by)
@@ -624,9 +624,9 @@ def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool)
 
 def attendance_export(*, session, by, file_format="xlsx", template=False):
     """The session's sheet (template: the roster with every day and an empty “Present”)."""
-    if not access.can_view(by, session):
+    if not selectors.can_view(by, session):
         raise TrainingError(_("You may not see this session."))
-    resource = AttendanceResource(session=session, user=by, show_phones=access.can_see_phones(by, session))
+    resource = AttendanceResource(session=session, user=by, show_phones=selectors.can_see_phones(by, session))
     if template:
         dataset = tablib.Dataset(headers=resource.get_export_headers())
         attendances = Attendance.objects.filter(session=session).select_related("person")

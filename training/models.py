@@ -12,12 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
-from django_fsm_log.decorators import fsm_log_by
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from portal.models import City, Person
+from portal.models import City, Person, Role
+from portal.permissions import LocalRole
+from workflows.engine import Allow, Condition, Guard, Workflow, action, register
 
 
 class Course(models.Model):
@@ -59,19 +62,34 @@ class Course(models.Model):
 
 class TrainingSessionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from .access import visible_sessions_q
+        return self.filter(TRAINING_WORKFLOW.visible_q(user))
 
-        return self.filter(visible_sessions_q(user))
+    def awaiting(self, user):
+        return self.filter(TRAINING_WORKFLOW.worklist_q(user))
 
     def held(self):
         return self.filter(status__in=[TrainingSession.Status.HELD, TrainingSession.Status.REPORT_SUBMITTED])
 
 
-class TrainingSession(FSMModelMixin, models.Model):
+HAS_STARTED = Condition(
+    _("the session has started"),
+    check=lambda session: session.starts_at <= timezone.now(),
+    q=lambda: Q(starts_at__lte=Now()),
+)
+# Who runs a session: the trainers listed on it (in the cities their trainer role covers) and
+# programme staff. Secretaries of the city read along.
+MANAGERS = (Role.TRAINER, Role.PROGRAMME_STAFF)
+READERS = (*MANAGERS, Role.CDF_SECRETARY)
+
+
+class TrainingSession(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
         REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    S = Status  # short name for the declarations below
 
     code = models.SlugField(
         _("code"),
@@ -103,6 +121,8 @@ class TrainingSession(FSMModelMixin, models.Model):
     objects = TrainingSessionQuerySet.as_manager()
 
     scope_paths = {"city": "city"}
+    # Plone's local role: a trainer acts on the sessions they are listed on
+    local_roles = {Role.TRAINER: LocalRole("trainers")}
 
     class Meta:
         ordering = ["-starts_at"]
@@ -117,6 +137,9 @@ class TrainingSession(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.course} · {self.city} · {self.start_date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("training:session_detail", args=[self.pk])
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         # The protected status field refuses the assignment clean_fields() makes; it is
@@ -149,18 +172,64 @@ class TrainingSession(FSMModelMixin, models.Model):
 
     @property
     def is_closed(self):
-        return self.status == self.Status.REPORT_SUBMITTED
+        """Attendance and report are locked: the report is in, or the session was cancelled."""
+        return self.status in (self.Status.REPORT_SUBMITTED, self.Status.CANCELLED)
 
-    # Transitions: fired only through training.services (which check roles and lock the row).
-    @fsm_log_by
-    @transition(field=status, source=Status.PLANNED, target=Status.HELD)
-    def mark_held(self, by=None):
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    # --- the lifecycle: fired only through training.services (engine.transition_fire) -------
+
+    @action(
+        field="status",
+        source=S.PLANNED,
+        target=S.HELD,
+        guard=Guard(Allow(*MANAGERS)),
+        conditions=[HAS_STARTED],
+        label=_("Mark as held"),
+        style="primary",
+    )
+    def mark_held(self, by=None, description=None):
         pass
 
-    @fsm_log_by
-    @transition(field=status, source=Status.HELD, target=Status.REPORT_SUBMITTED)
-    def submit_report(self, by=None):
+    @action(
+        field="status",
+        source=S.HELD,
+        target=S.REPORT_SUBMITTED,
+        guard=Guard(Allow(*MANAGERS)),
+        label=_("Submit the report"),
+        style="primary",
+        form="report",
+    )
+    def submit_report(self, by=None, description=None):
         self.report_submitted_at = timezone.now()
+
+    @action(
+        field="status",
+        source=S.PLANNED,
+        target=S.CANCELLED,
+        guard=Guard(Allow(*MANAGERS)),
+        label=_("Cancel the session"),
+        comment_required=True,
+        style="danger",
+    )
+    def cancel(self, by=None, description=None):
+        pass
+
+
+_S = TrainingSession.Status
+TRAINING_WORKFLOW = register(
+    Workflow(
+        model=TrainingSession,
+        field_name="status",
+        view_roles=dict.fromkeys(_S.values, READERS),
+        # attendance, report and details are locked once the report is in (or it is cancelled)
+        edit_roles={_S.PLANNED: MANAGERS, _S.HELD: MANAGERS},
+        related=("course", "city"),
+        prefetch=("trainers",),
+    )
+)
 
 
 class SessionPhoto(models.Model):

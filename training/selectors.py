@@ -4,9 +4,38 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Person
+from portal.models import Person, Role
+from portal.permissions import user_has_role
 
-from .models import Attendance, AttendanceDay, TrainingSession
+from .models import MANAGERS, TRAINING_WORKFLOW, Attendance, AttendanceDay, TrainingSession
+
+# --- who may do what: the training workflow's declaration, asked through one API ----------------
+
+
+def can_view(user, session):
+    return TRAINING_WORKFLOW.can_view(user, session)
+
+
+def can_manage(user, session):
+    """Run the session: the trainers listed on it (in their cities) and programme staff."""
+    return user_has_role(user, MANAGERS, session)
+
+
+def can_edit(user, session):
+    """Change attendance, report and details: managers, while the session is not closed."""
+    return TRAINING_WORKFLOW.can_edit(user, session)
+
+
+def can_see_phones(user, session):
+    return can_manage(user, session)
+
+
+def can_create_sessions(user):
+    return user_has_role(user, [Role.PROGRAMME_STAFF, Role.TRAINER])
+
+
+def can_view_statistics(user):
+    return user_has_role(user, [Role.PROGRAMME_STAFF, Role.CDF_SECRETARY, Role.TRAINER])
 
 
 def sessions_for(user, *, status="", city_id=None, year=None):

@@ -1,19 +1,21 @@
 """Write actions on training sessions. Views and the importer call these; each checks the
-user's role over the session (training.access) and the session's state."""
+user's role over the session (through the training workflow: the listed trainers in their
+cities, programme staff) and the session's state. Status changes go through
+`workflows.engine.transition_fire` (lock, guard, history with comment, signal after commit)."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
-from portal.models import Person
+from portal.models import Person, Role
+from portal.permissions import user_has_role
 from portal.services import person_match_or_create
+from workflows.engine import WorkflowError, transition_fire
 
-from . import access
+from . import selectors
 from .models import Attendance, AttendanceDay, SessionPhoto, TrainingSession
 
 
-class TrainingError(Exception):
+class TrainingError(WorkflowError):
     """A training action that cannot be done; the message says why."""
 
 
@@ -45,11 +47,8 @@ def session_create(*, by, course, city, venue, starts_at, ends_at, capacity=30, 
         code=code,
     )
     trainers = list(trainers)
-    if not access.is_staff(by, session):
-        from portal.models import Role
-        from portal.permissions import user_has_role
-
-        _require(user_has_role(by, Role.TRAINER, session), _("You may not schedule sessions in this city."))
+    if not user_has_role(by, Role.PROGRAMME_STAFF, session):
+        _require(user_has_role(by, Role.TRAINER, city), _("You may not schedule sessions in this city."))
         if by not in trainers:
             trainers.append(by)
     session.full_clean()
@@ -61,8 +60,8 @@ def session_create(*, by, course, city, venue, starts_at, ends_at, capacity=30, 
 @transaction.atomic
 def session_update(*, session, by, **fields):
     session = _locked(session)
-    _require(access.can_manage(by, session))
-    _require(not session.is_closed, _("The report is submitted: the session is closed."))
+    _require(selectors.can_manage(by, session))
+    _require(not session.is_closed, _("This session is closed: its report is submitted or it was cancelled."))
     trainers = fields.pop("trainers", None)
     for name, value in fields.items():
         setattr(session, name, value)
@@ -73,42 +72,44 @@ def session_update(*, session, by, **fields):
     return session
 
 
-@transaction.atomic
-def session_mark_held(*, session, by):
-    session = _locked(session)
-    _require(access.can_manage(by, session))
-    if not can_proceed(session.mark_held):
-        raise TrainingError(_("Only a planned session can be marked as held."))
-    if session.starts_at > timezone.now():
-        raise TrainingError(_("The session has not started yet."))
-    session.mark_held(by=by)
-    session.save()
-    return session
+def session_mark_held(*, session, by, comment="", expected_state=None):
+    """Planned → held, once the session has started."""
+    return transition_fire(
+        obj=session, name="mark_held", by=by, comment=comment, expected_state=expected_state
+    )
 
 
-@transaction.atomic
-def session_submit_report(*, session, by, topics_covered=None, notes=None):
-    session = _locked(session)
-    _require(access.can_manage(by, session))
-    if not can_proceed(session.submit_report):
-        raise TrainingError(_("Mark the session as held before submitting its report."))
-    if topics_covered is not None:
-        session.topics_covered = topics_covered
-    if notes is not None:
-        session.notes = notes
-    if not session.topics_covered.strip():
-        raise TrainingError(_("Write which topics were covered before submitting the report."))
-    session.submit_report(by=by)
-    session.full_clean()
-    session.save()
-    return session
+def session_submit_report(*, session, by, topics_covered=None, notes=None, comment="", expected_state=None):
+    """Held → report submitted; the report's text may come with it. Attendance locks."""
+
+    def before(locked):
+        if topics_covered is not None:
+            locked.topics_covered = topics_covered
+        if notes is not None:
+            locked.notes = notes
+        if not locked.topics_covered.strip():
+            raise TrainingError(_("Write which topics were covered before submitting the report."))
+
+    return transition_fire(
+        obj=session,
+        name="submit_report",
+        by=by,
+        comment=comment,
+        expected_state=expected_state,
+        before=before,
+    )
+
+
+def session_cancel(*, session, by, comment, expected_state=None):
+    """Planned → cancelled (a reason is required); nothing can be recorded on it afterwards."""
+    return transition_fire(obj=session, name="cancel", by=by, comment=comment, expected_state=expected_state)
 
 
 @transaction.atomic
 def session_save_report(*, session, by, topics_covered, notes, photo=None, caption=""):
     """Save the report's text (and add a photo) without submitting it."""
     session = _locked(session)
-    _require(access.can_edit_attendance(by, session))
+    _require(selectors.can_edit(by, session))
     session.topics_covered = topics_covered
     session.notes = notes
     session.full_clean()
@@ -124,8 +125,8 @@ def session_save_report(*, session, by, topics_covered, notes, photo=None, capti
 def attendance_mark(*, attendance, day, present, by):
     """One tap on the roster: present or absent on one day."""
     session = attendance.session
-    _require(access.can_manage(by, session))
-    _require(not session.is_closed, _("The report is submitted: attendance is closed."))
+    _require(selectors.can_manage(by, session))
+    _require(not session.is_closed, _("This session is closed: its report is submitted or it was cancelled."))
     _check_day(session, day)
     record, created = AttendanceDay.objects.get_or_create(
         attendance=attendance, day=day, defaults={"present": present}
@@ -153,8 +154,8 @@ def attendance_add(
     """Put someone on the roster, reusing the registry's person when one matches (same phone,
     or same name and year of birth in the session's city, or same name already on this
     roster). Returns (attendance, match or None, created). With `day`, marks them present."""
-    _require(access.can_manage(by, session))
-    _require(not session.is_closed, _("The report is submitted: attendance is closed."))
+    _require(selectors.can_manage(by, session))
+    _require(not session.is_closed, _("This session is closed: its report is submitted or it was cancelled."))
     if day is not None:
         _check_day(session, day)
     roster = Person.objects.filter(training_attendances__session=session)
@@ -181,6 +182,6 @@ def attendance_add(
 @transaction.atomic
 def attendance_remove(*, attendance, by):
     session = attendance.session
-    _require(access.can_manage(by, session))
-    _require(not session.is_closed, _("The report is submitted: attendance is closed."))
+    _require(selectors.can_manage(by, session))
+    _require(not session.is_closed, _("This session is closed: its report is submitted or it was cancelled."))
     attendance.delete()

@@ -13,7 +13,7 @@ urlpatterns = [
         "sessions/<int:pk>/attendance/<int:attendance_pk>/", views.attendance_toggle, name="attendance_toggle"
     ),
     path("sessions/<int:pk>/walk-in/", views.walk_in, name="walk_in"),
-    path("sessions/<int:pk>/held/", views.mark_held, name="mark_held"),
+    path("sessions/<int:pk>/do/<slug:name>/", views.session_transition, name="session_transition"),
     path("sessions/<int:pk>/report/", views.session_report, name="session_report"),
     path("sessions/<int:pk>/import/", views.import_sheet, name="import_sheet"),
     path("sessions/<int:pk>/import/confirm/", views.import_confirm, name="import_confirm"),

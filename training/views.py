@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,18 +20,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import City, Role
-from portal.permissions import scope_q
+from portal.permissions import scope_q, user_has_role
 from portal.text import fold
+from workflows.engine import WorkflowError, history
 
-from . import access
+from . import selectors
 from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
 from .importing import attendance_export, attendance_import, match_sentence
-from .models import Attendance, TrainingSession
+from .models import TRAINING_WORKFLOW, Attendance, TrainingSession
 from .selectors import present_count, roster, sessions_for, statistics_by_role, training_statistics
 from .services import (
-    TrainingError,
     attendance_add,
     attendance_mark,
+    session_cancel,
     session_create,
     session_mark_held,
     session_save_report,
@@ -42,19 +43,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _session_or_404(request, pk):
-    session = get_object_or_404(TrainingSession.objects.select_related("course", "city"), pk=pk)
-    if not access.can_view(request.user, session):
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("course", "city").prefetch_related("trainers"), pk=pk
+    )
+    if not selectors.can_view(request.user, session):
         raise PermissionDenied
     return session
 
 
 def _require_manage(request, session):
-    if not access.can_manage(request.user, session):
+    if not selectors.can_manage(request.user, session):
         raise PermissionDenied
 
 
 def _require_edit_attendance(request, session):
-    if not access.can_edit_attendance(request.user, session):
+    if not selectors.can_edit(request.user, session):
         raise PermissionDenied
 
 
@@ -88,7 +91,7 @@ def session_list(request):
             "page": page,
             "status": status,
             "statuses": TrainingSession.Status.choices,
-            "can_create": access.can_create_sessions(request.user),
+            "can_create": selectors.can_create_sessions(request.user),
         },
     )
 
@@ -96,7 +99,7 @@ def session_list(request):
 def _creatable_cities(user):
     """Cities where the user may schedule: programme staff and national trainers anywhere,
     a city trainer in their city."""
-    if access.is_staff(user):
+    if user_has_role(user, Role.PROGRAMME_STAFF):
         return City.objects.filter(is_active=True)
     return City.objects.filter(is_active=True).filter(scope_q(City, user, Role.TRAINER))
 
@@ -112,7 +115,7 @@ def _new_code(city, starts_at, course):
 
 @login_required
 def session_new(request):
-    if not access.can_create_sessions(request.user):
+    if not selectors.can_create_sessions(request.user):
         raise PermissionDenied
     form = SessionForm(request.POST or None, cities=_creatable_cities(request.user))
     if request.method == "POST" and form.is_valid():
@@ -128,7 +131,7 @@ def session_new(request):
                 capacity=data["capacity"],
                 code=data["code"] or _new_code(data["city"], data["starts_at"], data["course"]),
             )
-        except (TrainingError, ValidationError) as exc:
+        except (WorkflowError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("The session is scheduled."))
@@ -145,11 +148,15 @@ def _roster_context(request, session, day, walk_in_form=None):
         "day": day,
         "rows": rows,
         "present": sum(1 for a in rows if a.present),
-        "can_manage": access.can_manage(request.user, session),
-        "can_edit": access.can_edit_attendance(request.user, session),
-        "show_phones": access.can_see_phones(request.user, session),
+        "can_manage": selectors.can_manage(request.user, session),
+        "can_edit": selectors.can_edit(request.user, session),
+        "show_phones": selectors.can_see_phones(request.user, session),
         "walk_in_form": walk_in_form or WalkInForm(),
         "trainers": list(session.trainers.all()),
+        "actions": [
+            a for a in TRAINING_WORKFLOW.actions_for(session, request.user) if a.name in SIMPLE_ACTIONS
+        ],
+        "history": history(session),
     }
 
 
@@ -174,7 +181,7 @@ def attendance_toggle(request, pk, attendance_pk):
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:
         attendance_mark(attendance=attendance, day=day, present=present, by=request.user)
-    except TrainingError as exc:
+    except WorkflowError as exc:
         if wants_json:
             return JsonResponse({"error": str(exc)}, status=409)
         messages.error(request, str(exc))
@@ -196,7 +203,7 @@ def walk_in(request, pk):
             attendance, match, created = attendance_add(
                 session=session, by=request.user, day=day, **form.cleaned_data
             )
-        except (TrainingError, ValidationError) as exc:
+        except (WorkflowError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             name = attendance.person.name
@@ -219,24 +226,38 @@ def walk_in(request, pk):
     return render(request, "training/session_detail.html", context, status=400)
 
 
+SIMPLE_ACTIONS = {"mark_held": session_mark_held, "cancel": session_cancel}
+
+
 @login_required
 @require_POST
-def mark_held(request, pk):
+def session_transition(request, pk, name):
+    """Mark held or cancel (with the comment the action asks for); the report has its form."""
     session = _session_or_404(request, pk)
     _require_manage(request, session)
+    service = SIMPLE_ACTIONS.get(name)
+    if service is None:
+        raise Http404
     try:
-        session_mark_held(session=session, by=request.user)
-    except TrainingError as exc:
+        session = service(
+            session=session,
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+            expected_state=request.POST.get("state") or None,
+        )
+    except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The session is marked as held."))
+        messages.success(
+            request, _("Done: the session is now %(state)s.") % {"state": session.get_status_display()}
+        )
     return redirect("training:session_detail", pk=session.pk)
 
 
 @login_required
 def session_report(request, pk):
     session = _session_or_404(request, pk)
-    editable = access.can_edit_attendance(request.user, session)
+    editable = selectors.can_edit(request.user, session)
     form = ReportForm(request.POST or None, request.FILES or None, instance=session)
     if request.method == "POST":
         if not editable:
@@ -257,7 +278,7 @@ def session_report(request, pk):
                     messages.success(request, _("The report is submitted."))
                 else:
                     messages.success(request, _("The report is saved."))
-            except TrainingError as exc:
+            except WorkflowError as exc:
                 messages.error(request, str(exc))
             return redirect("training:session_report", pk=session.pk)
     return render(
@@ -304,7 +325,7 @@ def _drop_stash(request, session):
 @login_required
 def import_sheet(request, pk):
     session = _session_or_404(request, pk)
-    if not access.can_edit_attendance(request.user, session):
+    if not selectors.can_edit(request.user, session):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"session": session, "form": form}
@@ -315,7 +336,7 @@ def import_sheet(request, pk):
             report = attendance_import(
                 session=session, by=request.user, data=data, filename=upload.name, dry_run=True
             )
-        except TrainingError as exc:
+        except WorkflowError as exc:
             form.add_error("file", str(exc))
         else:
             context["report"] = report
@@ -329,7 +350,7 @@ def import_sheet(request, pk):
 @require_POST
 def import_confirm(request, pk):
     session = _session_or_404(request, pk)
-    if not access.can_edit_attendance(request.user, session):
+    if not selectors.can_edit(request.user, session):
         raise PermissionDenied
     data, filename = _unstash(request, session, request.POST.get("token", ""))
     if data is None:
@@ -339,7 +360,7 @@ def import_confirm(request, pk):
         report = attendance_import(
             session=session, by=request.user, data=data, filename=filename, dry_run=False
         )
-    except TrainingError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("training:import_sheet", pk=session.pk)
     if not report.committed:
@@ -381,7 +402,7 @@ def export_sheet(request, pk):
 
 @login_required
 def statistics(request):
-    if not access.can_view_statistics(request.user):
+    if not selectors.can_view_statistics(request.user):
         raise PermissionDenied
     form = StatisticsFilterForm(request.GET or None)
     group, year_from, year_to = "course", None, None

@@ -1,187 +1,54 @@
-"""The proposals on "My work" and in the menu; proposals, policies and funds in the Wagtail
-admin (transitions there go through the same services)."""
+"""The workflow engine on the portal and in the admin: "Awaiting my action" over every
+registered workflow, and the diagrams drawn from the declarations."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from portal.models import Role
-from portal.my_work import MyWorkPanel, NavItem
-from portal.permissions import user_has_role
+from portal.my_work import MyWorkPanel
 
+from . import admin_views
 from .engine import worklist
-from .models import PROPOSAL_WORKFLOW
-from .selectors import FUND_ROLES, REVIEWER_ROLES
 
 PANEL_SIZE = 10
 
 
 @hooks.register("portal_my_work_panels")
 def awaiting_my_action(user):
-    """Plone's review list: every proposal where the user may fire a transition now."""
-    qs = worklist(user)[PROPOSAL_WORKFLOW].order_by("updated_at", "pk")
-    items = list(qs[: PANEL_SIZE + 1])
-    if not items:
+    """Plone's review list: records of every workflow where the user may fire a transition
+    now, oldest first; one query per workflow (plus a count where a list is cut)."""
+    groups = []
+    for wf, qs in worklist(user).items():
+        items = list(qs.order_by("pk")[: PANEL_SIZE + 1])
+        if not items:
+            continue
+        more = len(items) > PANEL_SIZE
+        groups.append(
+            {
+                "workflow": wf,
+                "label": wf.model._meta.verbose_name_plural,
+                "items": [(obj, wf.state_label(wf.state_of(obj))) for obj in items[:PANEL_SIZE]],
+                "total": qs.count() if more else len(items),
+                "more": more,
+                "url": wf.worklist_url,
+            }
+        )
+    if not groups:
         return None
-    more = len(items) > PANEL_SIZE
     return MyWorkPanel(
         title=_("Awaiting my action"),
         template="workflows/my_work_panel.html",
-        context={"items": items[:PANEL_SIZE], "more": more, "total": qs.count() if more else len(items)},
+        context={"groups": groups},
         order=10,
     )
 
 
-@hooks.register("portal_nav_items")
-def proposal_nav(user):
-    items = []
-    if user_has_role(user, Role.COMMUNITY_REPRESENTATIVE):
-        items.append(NavItem(_("My proposals"), reverse("workflows:my_proposals"), order=20))
-    if user_has_role(user, REVIEWER_ROLES):
-        items.append(NavItem(_("Review queue"), reverse("workflows:review_queue"), order=21))
-    if user_has_role(user, FUND_ROLES):
-        items.append(NavItem(_("City funds"), reverse("workflows:fund_list"), order=22))
-    return items
-
-
-# --- Wagtail admin ------------------------------------------------------------------------------
-# Staff see and filter every record here. Nothing is created or deleted behind the services'
-# back: proposals are created by communities, ledger entries only by the fund's services, and a
-# proposal's state changes only through its "Workflow actions" page, which calls the same
-# services as the front end.
-
-from django.urls import path  # noqa: E402
-from wagtail.admin.menu import MenuItem  # noqa: E402
-from wagtail.admin.panels import FieldPanel  # noqa: E402
-from wagtail.admin.widgets.button import Button  # noqa: E402
-from wagtail.permission_policies.base import ModelPermissionPolicy  # noqa: E402
-from wagtail.permissions import register_permission_policy  # noqa: E402
-from wagtail.snippets.models import register_snippet  # noqa: E402
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup  # noqa: E402
-
-from . import admin_views  # noqa: E402
-from .models import CityFund, CityWorkflowPolicy, LedgerEntry, Proposal  # noqa: E402
-
-
-class LimitedPolicy(ModelPermissionPolicy):
-    """Model permissions, minus the actions this model never allows in the admin."""
-
-    def __init__(self, model, *, denied):
-        super().__init__(model)
-        self.denied = set(denied)
-
-    def user_has_permission(self, user, action):
-        return action not in self.denied and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-class PolicyViewSet(SnippetViewSet):
-    model = CityWorkflowPolicy
-    icon = "cogs"
-    menu_label = _("City workflow policies")
-    list_display = ["city", "ward_endorsement_required", "programme_threshold"]
-    list_filter = ["ward_endorsement_required"]
-    search_fields = ["city__name"]
-    panels = [FieldPanel("city"), FieldPanel("ward_endorsement_required"), FieldPanel("programme_threshold")]
-
-    def get_queryset(self, request):
-        return CityWorkflowPolicy.objects.select_related("city")
-
-
-class ProposalViewSet(SnippetViewSet):
-    model = Proposal
-    icon = "doc-full"
-    list_display = [
-        "title",
-        "community",
-        "state",
-        "category",
-        "requested_amount",
-        "approved_amount",
-        "updated_at",
-    ]
-    list_filter = ["state", "category", "funding_type", "community__ward__city"]
-    search_fields = ["title", "description", "location"]
-    list_export = list_display
-    inspect_view_enabled = True
-    # the state is not a field here: it changes through "Workflow actions" only
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("category"),
-        FieldPanel("description"),
-        FieldPanel("location"),
-        FieldPanel("households_planned"),
-        FieldPanel("planned_start"),
-        FieldPanel("planned_end"),
-    ]
-
-    def get_queryset(self, request):
-        return Proposal.objects.select_related("community__ward__city")
-
-
-class FundViewSet(SnippetViewSet):
-    model = CityFund
-    icon = "tasks"
-    list_display = ["city", "balance", "created_at"]
-    inspect_view_enabled = True
-
-    def get_queryset(self, request):
-        return CityFund.objects.select_related("city")
-
-
-class LedgerViewSet(SnippetViewSet):
-    model = LedgerEntry
-    icon = "list-ul"
-    list_display = ["date", "fund", "kind", "amount", "proposal", "description", "recorded_by"]
-    list_filter = ["kind", "fund__city"]
-    search_fields = ["description"]
-    list_export = ["date", "fund", "kind", "amount", "proposal", "description", "recorded_by"]
-    inspect_view_enabled = True
-
-    def get_queryset(self, request):
-        return LedgerEntry.objects.select_related("fund__city", "proposal", "recorded_by")
-
-
-class ProposalsGroup(SnippetViewSetGroup):
-    menu_label = _("Proposals")
-    menu_icon = "doc-full"
-    menu_order = 210
-    items = (ProposalViewSet, PolicyViewSet, FundViewSet, LedgerViewSet)
-
-
-# proposals are created by communities and never deleted; funds and ledgers are append-only,
-# written by the fund's services (corrections are reversing entries)
-register_permission_policy(Proposal, LimitedPolicy(Proposal, denied={"add", "delete"}))
-register_permission_policy(CityFund, LimitedPolicy(CityFund, denied={"add", "change", "delete"}))
-register_permission_policy(LedgerEntry, LimitedPolicy(LedgerEntry, denied={"add", "change", "delete"}))
-register_snippet(ProposalsGroup)
-
-
 @hooks.register("register_admin_urls")
 def workflow_admin_urls():
-    return [
-        path("workflows/diagram/", admin_views.diagram, name="workflows_diagram"),
-        path(
-            "workflows/proposal/<int:pk>/actions/",
-            admin_views.proposal_actions,
-            name="workflows_proposal_actions",
-        ),
-    ]
+    return [path("workflows/diagram/", admin_views.diagram, name="workflows_diagram")]
 
 
 @hooks.register("register_admin_menu_item")
 def diagram_menu_item():
     return MenuItem(_("Workflow diagrams"), reverse("workflows_diagram"), icon_name="link", order=215)
-
-
-@hooks.register("register_snippet_listing_buttons")
-def proposal_actions_button(snippet, user, next_url=None):
-    if isinstance(snippet, Proposal):
-        yield Button(
-            _("Workflow actions"),
-            reverse("workflows_proposal_actions", args=[snippet.pk]),
-            icon_name="resubmit",
-            priority=5,
-        )

@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 LOCAL_APPS = [
     "portal",
     "workflows",
+    "proposals",
     "training",
 ]
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = LOCAL_APPS + [
     "taggit",
     "django_filters",
     "django_fsm_log",
+    "django_tasks",
+    "django_tasks_db",
     "import_export",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -153,6 +156,14 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CDF Portal <no-reply@cdf.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Work after commit (e-mail, search indexing) goes to the "effects" queue: the database
+# backend, run by `manage.py db_worker --backend effects` (`make run` starts one). Wagtail's
+# own small tasks stay immediate.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "effects": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 # Search: the database backend unless an Elasticsearch server is configured.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

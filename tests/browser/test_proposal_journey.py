@@ -1,11 +1,11 @@
 """The whole journey of a proposal on a phone, each actor in their own browser session."""
 
 from portal.models import Role
+from proposals import services
+from proposals.models import LedgerEntry, Proposal
 from tests.browser.conftest import PHONE, log_in
 from tests.factories import CommunityFactory, user_with_role
-from tests.workflows.factories import PNG
-from workflows import services
-from workflows.models import LedgerEntry, Proposal
+from tests.proposals.factories import PNG
 
 
 def session(browser, live_server, username):

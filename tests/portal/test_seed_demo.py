@@ -44,6 +44,6 @@ def test_staff_group_can_be_synced_without_the_demo(db):
     codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert ("wagtailadmin", "access_admin") in codenames
     assert ("portal", "change_membership") in codenames
-    assert ("workflows", "change_cityworkflowpolicy") in codenames
+    assert ("proposals", "change_cityworkflowpolicy") in codenames
     call_command("sync_staff_group", stdout=out)
     assert Group.objects.filter(name="Programme staff").count() == 1

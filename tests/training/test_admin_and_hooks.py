@@ -69,7 +69,7 @@ def test_report_with_a_photo_then_submitted(client, db):
     session.trainers.add(trainer)
     client.force_login(trainer)
     url = reverse("training:session_report", args=[session.pk])
-    client.post(reverse("training:mark_held", args=[session.pk]))
+    client.post(reverse("training:session_transition", args=[session.pk, "mark_held"]))
     response = client.post(
         url,
         {
@@ -108,5 +108,5 @@ def test_a_future_session_cannot_be_marked_held(client, db):
 
     session = factories.session(days=1, start=timezone.localdate() + datetime.timedelta(days=3))
     client.force_login(user_with_role(Role.PROGRAMME_STAFF))
-    client.post(reverse("training:mark_held", args=[session.pk]))
+    client.post(reverse("training:session_transition", args=[session.pk, "mark_held"]))
     assert TrainingSession.objects.get(pk=session.pk).status == "planned"

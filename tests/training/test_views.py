@@ -77,7 +77,12 @@ ACTIONS = {
         },
         True,
     ),
-    "mark_held": ("post", lambda s, a: reverse("training:mark_held", args=[s.pk]), lambda s: {}, True),
+    "mark_held": (
+        "post",
+        lambda s, a: reverse("training:session_transition", args=[s.pk, "mark_held"]),
+        lambda s: {},
+        True,
+    ),
     "report_save": (
         "post",
         lambda s, a: reverse("training:session_report", args=[s.pk]),
@@ -167,8 +172,8 @@ def test_closed_session_refuses_attendance_changes(client, world):
     from training.services import session_mark_held, session_submit_report
 
     staff = users["staff"]
-    session_mark_held(session=session, by=staff)
-    session_submit_report(session=session, by=staff, topics_covered="Sổ quỹ")
+    session = session_mark_held(session=session, by=staff)
+    session = session_submit_report(session=session, by=staff, topics_covered="Sổ quỹ")
     client.force_login(users["own_trainer"])
     before = _state(session)
     for action in ("toggle", "walk_in", "import_form"):

@@ -3,21 +3,21 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.models import City
 from workflows.diagram import workflow_svg
 from workflows.engine import workflows
-from workflows.models import CityWorkflowPolicy
 
 
 class Command(BaseCommand):
     help = (
-        "Print each registered workflow as an SVG picture, Graphviz DOT or Mermaid, generated from its "
-        "declaration; --city draws that city's workflow under its policy."
+        "Print registered workflows as an SVG picture, Graphviz DOT or Mermaid, generated from their "
+        "declarations; --city draws that city's workflow under its policy, --workflow picks one."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["dot", "mermaid", "svg"], default="dot")
         parser.add_argument("--city", help="city name or id: apply that city's workflow policy")
+        parser.add_argument("--workflow", help="model name, e.g. proposal or trainingsession")
 
-    def handle(self, *args, format, city, **options):
-        policy = None
+    def handle(self, *args, format, city, workflow, **options):
+        found = None
         if city:
             found = (
                 City.objects.filter(pk=city).first()
@@ -26,8 +26,15 @@ class Command(BaseCommand):
             )
             if found is None:
                 raise CommandError(f"No city {city!r}")
-            policy = CityWorkflowPolicy.for_city(found)
-        draw = {"dot": lambda wf: wf.to_dot(policy), "mermaid": lambda wf: wf.to_mermaid(policy)}
-        draw["svg"] = lambda wf: workflow_svg(wf, policy)
-        for wf in workflows():
-            self.stdout.write(draw[format](wf))
+        chosen = [wf for wf in workflows() if not workflow or wf.model._meta.model_name == workflow.lower()]
+        if not chosen:
+            names = ", ".join(wf.model._meta.model_name for wf in workflows())
+            raise CommandError(f"No workflow {workflow!r}; there are: {names}")
+        for wf in chosen:
+            policy = wf.policy_for(found) if (found is not None and wf.policy_for) else None
+            draw = {
+                "dot": lambda wf=wf, p=policy: wf.to_dot(p),
+                "mermaid": lambda wf=wf, p=policy: wf.to_mermaid(p),
+                "svg": lambda wf=wf, p=policy: workflow_svg(wf, p),
+            }
+            self.stdout.write(draw[format]())
