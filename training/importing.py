@@ -6,12 +6,8 @@ session code, date, name, gender, year of birth, phone, organisation, role, pres
 """
 
 import codecs
-import csv
 import datetime
-import io
-import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 import tablib
@@ -21,15 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from portal import sheets
 from portal.models import Person
 from portal.selectors import PersonMatch, PersonMatcher
+from portal.sheets import parse_date, parse_gender, parse_present
 from portal.text import fold, normalize_phone
 
 from . import selectors
 from .models import Attendance, AttendanceDay, TrainingSession
 from .services import TrainingError
-
-MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 class ImportFileError(TrainingError):
@@ -72,193 +68,19 @@ _ALIASES = {
 }
 
 
-def _header_key(header):
-    folded = re.sub(r"[^a-z0-9 ]", " ", fold(str(header or ""))).strip()
-    folded = " ".join(folded.split())
-    for key, (en, vi) in COLUMNS.items():
-        if folded in {key.replace("_", " "), fold(str(en)), fold(vi)}:
-            return key
-        # an English header compared in English, whatever the active language
-        if folded == fold(_english(en)):
-            return key
-    return _ALIASES.get(folded)
-
-
-def _english(lazy):
-    from django.utils import translation
-
-    with translation.override("en"):
-        return str(lazy)
-
-
-# --- bytes to text ------------------------------------------------------------------------
-
-# Every letter Vietnamese writes with a diacritic, precomposed (NFC), both cases.
-_VI_BASE = "aăâeêioôơuưy"
-_VI_TONES = "\u0300\u0301\u0303\u0309\u0323"
-VIETNAMESE_LETTERS = {"đ", "Đ"} | {
-    unicodedata.normalize("NFC", base + tone)
-    for base in _VI_BASE + _VI_BASE.upper()
-    for tone in ("",) + tuple(_VI_TONES)
-}
-_PUNCTUATION = set("\u00a0–—‘’“”…·°€×")
-
-
-def _is_vietnamese_text(text):
-    """Every non-ASCII character is a Vietnamese letter or common punctuation."""
-    return all(ch.isascii() or ch in VIETNAMESE_LETTERS or ch in _PUNCTUATION for ch in text)
+def load_dataset(data: bytes, filename: str):
+    """The sheet as a Dataset keyed by COLUMNS. Raises ImportFileError."""
+    try:
+        return sheets.load_dataset(data, filename, columns=COLUMNS, required=REQUIRED, aliases=_ALIASES)
+    except sheets.SheetError as exc:
+        raise ImportFileError(exc.message) from exc
 
 
 def decode_sheet_bytes(data: bytes) -> str:
-    """Text of a CSV file in UTF-8 (with or without BOM), UTF-16 (BOM, or BOM-less as Excel's
-    "Unicode text" sometimes is) or Windows-1258, normalised to NFC. Raises ImportFileError."""
-    if data.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
-        candidates = ["utf-16-le"]
-    elif len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
-        candidates = ["utf-16-be"]
-    else:
-        candidates = ["utf-8", "cp1258"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # CP1258 writes tones as combining marks: compose them so "Nguyễn" matches "Nguyễn".
-        text = unicodedata.normalize("NFC", text)
-        if "\x00" in text:
-            continue
-        if encoding == "cp1258" and not _is_vietnamese_text(text):
-            continue
-        return text
-    raise ImportFileError(
-        _(
-            "The file's text encoding could not be read. Save the sheet as “CSV UTF-8” "
-            "(or Excel .xlsx) and upload it again."
-        )
-    )
-
-
-def _sniff_delimiter(text):
-    first = text.split("\n", 1)[0]
-    return max([",", ";", "\t"], key=first.count)
-
-
-def load_dataset(data: bytes, filename: str) -> tablib.Dataset:
-    """A tablib Dataset with our column keys as headers. Raises ImportFileError."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(_("The file is larger than 8 MB; split it into smaller sheets."))
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
-    is_xlsx = data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx")
-    if is_xlsx:
-        try:
-            raw = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise ImportFileError(_("The file is not a readable Excel .xlsx workbook.")) from exc
-        rows = [list(raw.headers or [])] + [list(r) for r in raw]
-    else:
-        text = decode_sheet_bytes(data)
-        rows = list(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))
-    rows = [r for r in rows if any(str(c).strip() for c in r if c is not None)]
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    headers = rows[0]
-    keys = [_header_key(h) for h in headers]
-    missing = [k for k in REQUIRED if k not in keys]
-    if missing:
-        names = ", ".join(f"“{COLUMNS[k][0]}”" for k in missing)
-        raise ImportFileError(
-            _("Missing columns: %(names)s. Download the template to see the expected columns.")
-            % {"names": names}
-        )
-    dataset = tablib.Dataset(headers=[k or f"_ignored_{i}" for i, k in enumerate(keys)])
-    width = len(headers)
-    for row in rows[1:]:
-        row = (list(row) + [""] * width)[:width]
-        dataset.append(["" if c is None else c for c in row])
-    return dataset
-
-
-# --- cell values --------------------------------------------------------------------------
-
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_TRUE = {"x", "1", "yes", "y", "true", "co", "co mat", "present", "v", "✓", "✔"}
-_FALSE = {"", "0", "no", "n", "false", "khong", "vang", "absent", "-"}
-
-
-def parse_date(value):
-    """dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd, an Excel date cell or an Excel
-    serial day number. Raises ValueError with a message a trainer understands."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        serial = value
-    else:
-        text = str(value or "").strip()
-        if not text:
-            raise ValueError(_("the date is missing"))
-        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
-        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
-        try:
-            if match:
-                d, m, y = (int(g) for g in match.groups())
-                return datetime.date(y, m, d)
-            if iso:
-                y, m, d = (int(g) for g in iso.groups())
-                return datetime.date(y, m, d)
-        except ValueError:
-            raise ValueError(
-                _("“%(value)s” is not a real date (write dd/mm/yyyy)") % {"value": text}
-            ) from None
-        if not re.fullmatch(r"\d{4,5}(\.\d+)?", text):
-            raise ValueError(_("“%(value)s” is not a date (write dd/mm/yyyy)") % {"value": text})
-        serial = float(text)
-    if not 20000 <= serial <= 80000:  # 1954 .. 2119
-        raise ValueError(_("“%(value)s” is not a date (write dd/mm/yyyy)") % {"value": value})
-    return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
-
-
-def parse_present(value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return value != 0
-    text = fold(str(value or "")).strip()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(
-        _("“%(value)s” in “Present”: write x for present, leave empty for absent") % {"value": value}
-    )
-
-
-_GENDERS = {
-    "female": Person.Gender.FEMALE,
-    "f": Person.Gender.FEMALE,
-    "nu": Person.Gender.FEMALE,
-    "male": Person.Gender.MALE,
-    "m": Person.Gender.MALE,
-    "nam": Person.Gender.MALE,
-    "other": Person.Gender.OTHER,
-    "khac": Person.Gender.OTHER,
-    "": "",
-}
-
-
-def parse_gender(value):
-    text = fold(str(value or ""))
-    for code, label in Person.Gender.choices:
-        _GENDERS.setdefault(fold(str(label)), code)
-    if text in _GENDERS:
-        return _GENDERS[text]
-    raise ValueError(_("“%(value)s” in “Gender”: write Nữ, Nam or Khác") % {"value": value})
+    try:
+        return sheets.decode_sheet_bytes(data)
+    except sheets.SheetError as exc:
+        raise ImportFileError(exc.message) from exc
 
 
 def _role_lookup():

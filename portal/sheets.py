@@ -1,0 +1,233 @@
+"""Reading spreadsheets people make by hand (CSV in the encodings Vietnamese offices use, or
+XLSX), shared by every import (training attendance, exchange participants, forum minutes).
+
+- `decode_sheet_bytes`: UTF-8 (with or without BOM), UTF-16, Windows-1258; NFC.
+- `load_rows` / `load_dataset`: a file to rows, then to a tablib Dataset whose headers are the
+  importer's column keys (headers matched accent- and case-insensitively, in English or
+  Vietnamese, plus aliases); missing required columns are named.
+- `parse_date`, `parse_gender`, `parse_present`: cell values as people type them.
+Every problem with the file as a whole is a `SheetError` whose message says what to do.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+
+import tablib
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Person
+from .text import fold
+
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read (size, encoding, format, columns)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+    def __str__(self):
+        return str(self.message)
+
+
+def _english(lazy):
+    with translation.override("en"):
+        return str(lazy)
+
+
+def header_key(header, columns, aliases=None):
+    """The column key a header names: `columns` is {key: (English label, Vietnamese label)}."""
+    folded = re.sub(r"[^a-z0-9 ]", " ", fold(str(header or ""))).strip()
+    folded = " ".join(folded.split())
+    for key, (en, vi) in columns.items():
+        if folded in {key.replace("_", " "), fold(str(en)), fold(vi)}:
+            return key
+        # an English header compared in English, whatever the active language
+        if folded == fold(_english(en)):
+            return key
+    return (aliases or {}).get(folded)
+
+
+# --- bytes to text ------------------------------------------------------------------------
+
+# Every letter Vietnamese writes with a diacritic, precomposed (NFC), both cases.
+_VI_BASE = "aăâeêioôơuưy"
+_VI_TONES = "\u0300\u0301\u0303\u0309\u0323"
+VIETNAMESE_LETTERS = {"đ", "Đ"} | {
+    unicodedata.normalize("NFC", base + tone)
+    for base in _VI_BASE + _VI_BASE.upper()
+    for tone in ("",) + tuple(_VI_TONES)
+}
+_PUNCTUATION = set("\u00a0–—‘’“”…·°€×")
+
+
+def _is_vietnamese_text(text):
+    """Every non-ASCII character is a Vietnamese letter or common punctuation."""
+    return all(ch.isascii() or ch in VIETNAMESE_LETTERS or ch in _PUNCTUATION for ch in text)
+
+
+def decode_sheet_bytes(data: bytes) -> str:
+    """Text of a CSV file in UTF-8 (with or without BOM), UTF-16 (BOM, or BOM-less as Excel's
+    "Unicode text" sometimes is) or Windows-1258, normalised to NFC. Raises SheetError."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        candidates = ["utf-16-le"]
+    elif len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+        candidates = ["utf-16-be"]
+    else:
+        candidates = ["utf-8", "cp1258"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # CP1258 writes tones as combining marks: compose them so "Nguyễn" matches "Nguyễn".
+        text = unicodedata.normalize("NFC", text)
+        if "\x00" in text:
+            continue
+        if encoding == "cp1258" and not _is_vietnamese_text(text):
+            continue
+        return text
+    raise SheetError(
+        _(
+            "The file's text encoding could not be read. Save the sheet as “CSV UTF-8” "
+            "(or Excel .xlsx) and upload it again."
+        )
+    )
+
+
+def _sniff_delimiter(text):
+    first = text.split("\n", 1)[0]
+    return max([",", ";", "\t"], key=first.count)
+
+
+def load_rows(data: bytes, filename: str) -> list[list]:
+    """The non-empty rows of a CSV or XLSX file, header row first. Raises SheetError."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SheetError(_("The file is larger than 8 MB; split it into smaller sheets."))
+    if not data.strip():
+        raise SheetError(_("The file is empty."))
+    is_xlsx = data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx")
+    if is_xlsx:
+        try:
+            raw = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise SheetError(_("The file is not a readable Excel .xlsx workbook.")) from exc
+        rows = [list(raw.headers or [])] + [list(r) for r in raw]
+    else:
+        text = decode_sheet_bytes(data)
+        rows = list(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text)))
+    rows = [r for r in rows if any(str(c).strip() for c in r if c is not None)]
+    if not rows:
+        raise SheetError(_("The file is empty."))
+    return rows
+
+
+def load_dataset(data: bytes, filename: str, *, columns, required=(), aliases=None) -> tablib.Dataset:
+    """A tablib Dataset with the importer's column keys as headers (unknown columns kept as
+    `_ignored_<n>`). Raises SheetError, naming missing required columns."""
+    rows = load_rows(data, filename)
+    headers = rows[0]
+    keys = [header_key(h, columns, aliases) for h in headers]
+    missing = [k for k in required if k not in keys]
+    if missing:
+        names = ", ".join(f"“{columns[k][0]}”" for k in missing)
+        raise SheetError(
+            _("Missing columns: %(names)s. Download the template to see the expected columns.")
+            % {"names": names}
+        )
+    dataset = tablib.Dataset(headers=[k or f"_ignored_{i}" for i, k in enumerate(keys)])
+    width = len(headers)
+    for row in rows[1:]:
+        row = (list(row) + [""] * width)[:width]
+        dataset.append(["" if c is None else c for c in row])
+    return dataset
+
+
+# --- cell values --------------------------------------------------------------------------
+
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_TRUE = {"x", "1", "yes", "y", "true", "co", "co mat", "present", "v", "✓", "✔"}
+_FALSE = {"", "0", "no", "n", "false", "khong", "vang", "absent", "-"}
+
+
+def parse_date(value):
+    """dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd, an Excel date cell or an Excel
+    serial day number. Raises ValueError with a message a trainer understands."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        serial = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError(_("the date is missing"))
+        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
+        try:
+            if match:
+                d, m, y = (int(g) for g in match.groups())
+                return datetime.date(y, m, d)
+            if iso:
+                y, m, d = (int(g) for g in iso.groups())
+                return datetime.date(y, m, d)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a real date (write dd/mm/yyyy)") % {"value": text}
+            ) from None
+        if not re.fullmatch(r"\d{4,5}(\.\d+)?", text):
+            raise ValueError(_("“%(value)s” is not a date (write dd/mm/yyyy)") % {"value": text})
+        serial = float(text)
+    if not 20000 <= serial <= 80000:  # 1954 .. 2119
+        raise ValueError(_("“%(value)s” is not a date (write dd/mm/yyyy)") % {"value": value})
+    return _EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+
+
+def parse_present(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    text = fold(str(value or "")).strip()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(
+        _("“%(value)s” in “Present”: write x for present, leave empty for absent") % {"value": value}
+    )
+
+
+_GENDERS = {
+    "female": Person.Gender.FEMALE,
+    "f": Person.Gender.FEMALE,
+    "nu": Person.Gender.FEMALE,
+    "male": Person.Gender.MALE,
+    "m": Person.Gender.MALE,
+    "nam": Person.Gender.MALE,
+    "other": Person.Gender.OTHER,
+    "khac": Person.Gender.OTHER,
+    "": "",
+}
+
+
+def parse_gender(value):
+    text = fold(str(value or ""))
+    for code, label in Person.Gender.choices:
+        _GENDERS.setdefault(fold(str(label)), code)
+    if text in _GENDERS:
+        return _GENDERS[text]
+    raise ValueError(_("“%(value)s” in “Gender”: write Nữ, Nam or Khác") % {"value": value})
