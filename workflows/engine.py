@@ -461,13 +461,13 @@ class Workflow:
             )
         return edges
 
-    def path_to(self, state, policy=None) -> list[str]:
-        """The shortest list of transition names leading from the initial state to `state`,
-        derived from the declaration (for demo data, factories and benchmarks). With a policy,
-        only the paths it allows. Raises ValueError when no path exists."""
+    def steps_to(self, state, policy=None) -> list[tuple[str, str]]:
+        """The shortest walk from the initial state to `state` as (transition name, state
+        reached) pairs, derived from the declaration (for demo data, factories and benchmarks).
+        With a policy, only the paths it allows. Raises ValueError when no path exists."""
         start = str(self.initial_state)
         state = str(state)
-        seen = {start: []}
+        seen: dict[str, list[tuple[str, str]]] = {start: []}
         queue = deque([start])
         edges = self.graph(policy)
         while queue:
@@ -479,9 +479,13 @@ class Workflow:
                     continue
                 for target, _label in edge["targets"]:
                     if str(target) not in seen:
-                        seen[str(target)] = seen[current] + [edge["name"]]
+                        seen[str(target)] = [*seen[current], (edge["name"], str(target))]
                         queue.append(str(target))
         raise ValueError(f"No path to {state!r} in {self.model.__name__}'s workflow")
+
+    def path_to(self, state, policy=None) -> list[str]:
+        """The transition names of `steps_to(state, policy)`."""
+        return [name for name, _reached in self.steps_to(state, policy)]
 
     @staticmethod
     def _role_label(code):
