@@ -28,7 +28,9 @@ class Network:
         self.meeting = make_meeting(self, title="Kỳ họp tháng 3")
 
 
-def make_meeting(net, *, title="Kỳ họp", host_city=None, date=datetime.date(2015, 3, 12), cities=(), forum=None):
+def make_meeting(
+    net, *, title="Kỳ họp", host_city=None, date=datetime.date(2015, 3, 12), cities=(), forum=None
+):
     return services.meeting_create(
         by=net.staff,
         forum=forum or net.forum,

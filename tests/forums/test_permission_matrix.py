@@ -53,7 +53,10 @@ def test_view_and_edit_matrix(net, client, state):
         if who == "anonymous":
             assert edit.status_code == 302
         else:
-            assert edit.status_code == (200 if who in EDIT[state] else 404 if not expected_view else 403), (who, state)
+            assert edit.status_code == (200 if who in EDIT[state] else 404 if not expected_view else 403), (
+                who,
+                state,
+            )
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -70,7 +73,8 @@ def test_edit_through_the_service_follows_the_matrix(net, who):
 
 
 @pytest.mark.parametrize(
-    "who,allowed", [("official", True), ("secretary", True), ("staff", True), ("other_official", False), ("trainer", False)]
+    "who,allowed",
+    [("official", True), ("secretary", True), ("staff", True), ("other_official", False), ("trainer", False)],
 )
 def test_submit_for_review(net, who, allowed):
     minutes = make_minutes(net)
@@ -94,7 +98,9 @@ def test_send_back_needs_a_comment(net):
     minutes = make_minutes(net, state="pending")
     with pytest.raises(TransitionRefused):
         services.minutes_send_back(minutes=minutes, by=net.staff, comment="")
-    assert services.minutes_send_back(minutes=minutes, by=net.staff, comment="Thiếu danh sách").state == "draft"
+    assert (
+        services.minutes_send_back(minutes=minutes, by=net.staff, comment="Thiếu danh sách").state == "draft"
+    )
 
 
 def test_a_participating_city_authors_too(net):
@@ -115,7 +121,9 @@ def test_the_forum_and_meeting_pages_hide_other_cities_drafts(net, client):
     for page in (forum_page, meeting_page):
         assert f"/forums/minutes/{draft.pk}/" not in page
     client.force_login(net.official)
-    assert f"/forums/minutes/{draft.pk}/" in client.get(f"/forums/meetings/{net.meeting.pk}/").content.decode()
+    assert (
+        f"/forums/minutes/{draft.pk}/" in client.get(f"/forums/meetings/{net.meeting.pk}/").content.decode()
+    )
 
 
 def test_public_minutes_show_no_personal_data(net, client):
@@ -135,7 +143,9 @@ def test_public_minutes_show_no_personal_data(net, client):
 
 
 def test_decisions_follow_the_meeting(net):
-    services.decision_add(meeting=net.meeting, by=net.official, text="Kiến nghị Bộ Xây dựng", addressed_to="ministry")
+    services.decision_add(
+        meeting=net.meeting, by=net.official, text="Kiến nghị Bộ Xây dựng", addressed_to="ministry"
+    )
     assert selectors.issues_raised(net.official).count() == 1
     assert selectors.issues_raised(net.other_official).count() == 0  # minutes not published yet
     assert selectors.issues_raised(AnonymousUser()).count() == 0

@@ -94,7 +94,9 @@ def test_a_stale_editor_does_not_overwrite_a_newer_version(net, client):
     first = minutes.latest_revision_id
     services.minutes_update(minutes=minutes, by=net.secretary, body="<p>Bản của thư ký</p>")
     with pytest.raises(TransitionConflict):
-        services.minutes_update(minutes=minutes, by=net.official, body="<p>Bản cũ</p>", expected_revision_id=first)
+        services.minutes_update(
+            minutes=minutes, by=net.official, body="<p>Bản cũ</p>", expected_revision_id=first
+        )
     client.force_login(net.official)
     response = client.post(
         f"/forums/minutes/{minutes.pk}/edit/", {"language": "vi", "body": "Bản cũ", "revision": first}
