@@ -134,3 +134,13 @@ def test_muted_holds_for_a_transaction_that_commits_later(actors, django_capture
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), notifications.muted():
         services.proposal_submit(proposal=proposal, by=actors.rep)
     assert mail.outbox == []
+
+
+def test_switching_language_on_the_site_keeps_it_for_mail(actors, client, django_capture_on_commit_callbacks):
+    client.force_login(actors.ward)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert UserProfile.objects.get(user=actors.ward).preferred_language == "en"
+    assert notifications.language_of(actors.ward) == "en"
+    assert notifications.language_of(actors.city) == "vi"  # nothing chosen: Vietnamese
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert UserProfile.objects.get(user=actors.ward).preferred_language == "en"
