@@ -259,3 +259,22 @@ def test_a_transition_costs_few_queries(
     with django_assert_max_num_queries(8):
         services.proposal_approve(proposal=proposal, by=actors.city, comment="Đồng ý")
     assert Proposal.objects.get(pk=proposal.pk).state == "approved"
+
+
+def test_awaiting_my_action_lists_every_workflow(actors, client):
+    """One panel on My work over every registered workflow: a listed trainer sees
+    the session to mark held; a city official sees the proposal to approve."""
+    from django.urls import reverse
+
+    city = actors.community.ward.city
+    trainer = user_with_role(Role.TRAINER, city)
+    session = training.session(city=city, trainers=[trainer], code="vinh-cho-xu-ly")
+    proposal = make_proposal(actors, state="endorsed", title="Lát gạch ngõ 9")
+    client.force_login(trainer)
+    body = client.get(reverse("portal:my_work")).content.decode()
+    assert session.get_absolute_url() in body
+    assert proposal.get_absolute_url() not in body
+    client.force_login(actors.city)
+    body = client.get(reverse("portal:my_work")).content.decode()
+    assert proposal.get_absolute_url() in body and "Lát gạch ngõ 9" in body
+    assert session.get_absolute_url() not in body
