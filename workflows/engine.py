@@ -24,6 +24,7 @@ diagrams, notifications and search, and ``transition_fire`` is the one way to fi
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -47,8 +48,13 @@ logger = logging.getLogger(__name__)
 
 # Sent (robustly: each receiver on its own) after the transaction that fired a transition
 # commits. Notifications and search indexing listen here. kwargs: instance, name, source,
-# target, by, comment.
+# target, by, comment, notify (False for transitions fired under `notifications.muted()`).
 transition_committed = Signal()
+
+# Whether transitions fired in this context should notify people. Read when a transition is
+# fired (its effects run later, after commit, when the caller's context is gone) and sent with
+# `transition_committed` as `notify`. `workflows.notifications.muted()` turns it off.
+NOTIFY = contextvars.ContextVar("workflows_notify", default=True)
 
 # Pseudo-roles for view maps: anyone logged in, and anyone at all (the latter only for records
 # the workflow's `public` condition lets through).
@@ -361,13 +367,12 @@ class Workflow:
     def available_transitions(self, obj, user) -> list[str]:
         """Transitions `user` may fire on `obj` now (django-fsm's own per-object check; a
         transition without a guard is never available)."""
-        names = []
-        for name in self.transition_names():
-            if name in self.undeclared_guards():
-                continue
-            if has_transition_perm(getattr(obj, name), user):
-                names.append(name)
-        return names
+        unguarded = self.undeclared_guards()
+        return [
+            name
+            for name in self.transition_names()
+            if name not in unguarded and has_transition_perm(getattr(obj, name), user)
+        ]
 
     def actions_for(self, obj, user) -> list[Action]:
         """What the page, the admin and the worklist offer `user` on `obj` now."""
@@ -660,6 +665,7 @@ def transition_fire(
             logger.warning("transition %s on %r broke a constraint: %s", name, locked, exc)
             raise TransitionRefused(_("The record's data is not valid for this action.")) from exc
         target = wf.state_of(locked)
+        notify = NOTIFY.get()
 
         def _after_commit():
             if after is not None:
@@ -675,6 +681,7 @@ def transition_fire(
                 target=target,
                 by=by,
                 comment=comment,
+                notify=notify,
             )
             for receiver, result in results:
                 if isinstance(result, Exception):
