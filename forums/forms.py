@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import City
+from portal.models import City, Person
 
 from .files import ACCEPTED, MAX_ATTACHMENT_BYTES
 from .models import ActionItem, Decision, Forum, Meeting, Minutes, MinutesAttachment
@@ -98,11 +98,15 @@ class AnswerForm(forms.Form):
 class ActionItemForm(forms.Form):
     text = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     owner_city = forms.ModelChoiceField(label=_("Owner city"), queryset=City.objects.none(), required=False)
+    owner_person = forms.ModelChoiceField(
+        label=_("Owner (a participant)"), queryset=Person.objects.none(), required=False
+    )
     due_on = forms.DateField(label=_("Due"), widget=DateInput())
 
-    def __init__(self, *args, cities, **kwargs):
+    def __init__(self, *args, cities, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_city"].queryset = cities
+        self.fields["owner_person"].queryset = people
 
 
 class ActionStatusForm(forms.Form):

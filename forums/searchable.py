@@ -7,7 +7,7 @@ forum level, year), who may see a row (`visible_q(user)`, straight from the publ
 workflow for minutes), and the URL of a result. Everything here is plain data and functions.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import MINUTES_WORKFLOW, ActionItem, Decision, Meeting, Minutes, MinutesAttachment
@@ -75,8 +75,6 @@ def decision_document(decision):
 
 
 def decision_visible_q(user):
-    from django.db.models import Q
-
     return Q(meeting__in=Meeting.objects.filter(meeting_open_q(user)).values("pk"))
 
 
@@ -104,8 +102,6 @@ def action_item_document(item):
 
 
 def action_item_visible_q(user):
-    from django.db.models import Q
-
     return Q(pk__in=visible_action_items(user).values("pk"))
 
 

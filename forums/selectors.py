@@ -49,6 +49,12 @@ def can_manage_meeting(user, meeting):
     return user_has_role(user, INSIDER_ROLES, meeting)
 
 
+def can_update_action_item(user, item):
+    """Mark done or follow up: the officials and secretaries of the owner city or of the
+    meeting's cities, and staff (the item's `scope_paths`)."""
+    return user_has_role(user, INSIDER_ROLES, item)
+
+
 def can_record_meetings(user):
     return user_has_role(user, INSIDER_ROLES)
 
@@ -172,7 +178,8 @@ def open_action_items(user, *, city=None, overdue_only=False):
     qs = (
         visible_action_items(user)
         .filter(status=ActionItem.Status.OPEN)
-        .select_related("owner_city", "owner_person", "meeting__forum")
+        .select_related("owner_city", "owner_person", "meeting__forum", "meeting__host_city")
+        .prefetch_related("meeting__cities")
         .order_by("owner_city__name_folded", "due_on", "pk")
     )
     if city is not None:

@@ -339,6 +339,8 @@ def decision_answer(*, decision, by, status, answer="", answered_on=None):
 @transaction.atomic
 def action_item_add(*, meeting, by, text, due_on, owner_city=None, owner_person=None):
     _require(can_manage_meeting(by, meeting), _("You may not record action items for this meeting."))
+    if owner_person is not None and not meeting.people.filter(pk=owner_person.pk).exists():
+        raise ForumError(_("The owner must be one of the meeting's named participants."))
     item = ActionItem(
         meeting=meeting,
         text=(text or "").strip(),

@@ -135,7 +135,9 @@ def meeting_detail(request, pk):
     }
     if manage:
         context["decision_form"] = DecisionForm()
-        context["action_form"] = ActionItemForm(cities=meeting.cities.order_by("name_folded"))
+        context["action_form"] = ActionItemForm(
+            cities=meeting.cities.order_by("name_folded"), people=meeting.people.order_by("name_folded")
+        )
     return render(request, "forums/meeting_detail.html", context)
 
 
@@ -396,7 +398,7 @@ def decision_answer(request, pk):
 @require_POST
 def action_add(request, meeting_pk):
     meeting = _meeting_or_404(meeting_pk)
-    form = ActionItemForm(request.POST, cities=meeting.cities.all())
+    form = ActionItemForm(request.POST, cities=meeting.cities.all(), people=meeting.people.all())
     if not form.is_valid():
         messages.error(request, _("Check the action item: %(errors)s") % {"errors": _errors(form)})
     else:
@@ -510,12 +512,15 @@ def actions_list(request):
     qs = selectors.open_action_items(
         request.user, city=filters.get("city"), overdue_only=filters.get("overdue", False)
     )
+    page = _page(request, qs, 50)
+    editable = {item.pk for item in page if selectors.can_update_action_item(request.user, item)}
     return render(
         request,
         "forums/actions_list.html",
         {
             "form": form,
-            "page": _page(request, qs, 50),
+            "page": page,
+            "editable": editable,
             "query": _query_without_page(request),
             "today": timezone.localdate(),
         },

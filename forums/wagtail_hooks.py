@@ -17,7 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.my_work import MyWorkPanel, NavItem
-from workflows.admin import WorkflowEditView, WorkflowPermissionPolicy, WorkflowSnippetViewSet
+from workflows.admin import LimitedPolicy, WorkflowEditView, WorkflowPermissionPolicy, WorkflowSnippetViewSet
 
 from . import admin_views, selectors, services
 from .models import VERSIONED_FIELDS, ActionItem, Decision, Forum, Meeting, Minutes
@@ -99,7 +99,10 @@ class MeetingViewSet(SnippetViewSet):
 
 
 class DecisionViewSet(SnippetViewSet):
+    """Read and exported here; recorded and answered on the meeting page (the services)."""
+
     model = Decision
+    inspect_view_enabled = True
     icon = "openquote"
     list_display = ["text", "kind", "addressed_to", "raised_on", "status"]
     list_filter = ["kind", "addressed_to", "status", "meeting__forum__level"]
@@ -122,7 +125,10 @@ class DecisionViewSet(SnippetViewSet):
 
 
 class ActionItemViewSet(SnippetViewSet):
+    """Read and exported here; set and followed up on the meeting page (the services)."""
+
     model = ActionItem
+    inspect_view_enabled = True
     icon = "tasks"
     list_display = ["text", "owner_city", "due_on", "status"]
     list_filter = ["status", "owner_city"]
@@ -141,6 +147,8 @@ class ForumsGroup(SnippetViewSetGroup):
 
 
 register_permission_policy(Minutes, WorkflowPermissionPolicy(Minutes))
+register_permission_policy(Decision, LimitedPolicy(Decision, denied=("add", "change", "delete")))
+register_permission_policy(ActionItem, LimitedPolicy(ActionItem, denied=("add", "change", "delete")))
 register_snippet(ForumsGroup)
 
 

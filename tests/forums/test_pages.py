@@ -101,6 +101,7 @@ def test_anonymous_pages(net, client):
 
 
 def test_bad_input_changes_nothing(net, client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(net.official)
     meetings = Meeting.objects.count()
     response = client.post(f"/forums/{net.forum.pk}/meetings/new/", {"title": "", "date": "31/02/2015"})
