@@ -36,6 +36,16 @@ class MeetingForm(forms.ModelForm):
             "cities": forms.CheckboxSelectMultiple,
         }
 
+    participants = forms.CharField(
+        label=_("Named participants"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One person a line (name, or name and phone), as in the people registry of the "
+            "meeting's cities. Names not found are listed after saving and not added."
+        ),
+    )
+
     def __init__(self, *args, host_cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host_city"].queryset = host_cities

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from portal.models import Role
+from portal.models import Person, Role
 from portal.permissions import user_has_role
+from portal.selectors import PersonMatcher
 from workflows.engine import TransitionConflict, TransitionRefused, WorkflowError, transition_fire
 
 from .files import AttachmentError, read_upload
@@ -123,6 +124,37 @@ def meeting_update(*, meeting, by, cities=None, people=None, **fields) -> Meetin
     if people is not None:
         locked.people.set(people)
     return locked
+
+
+def meeting_participants_set(*, meeting, by, lines):
+    """Name the meeting's participants from the shared people registry: one person a line,
+    "name" or "name, phone", matched (same phone, or same ASCII-folded name) among the people
+    of the meeting's cities. Returns (people linked, lines not found); the registry is not
+    extended from here, so a typo never creates a person."""
+    _require(can_manage_meeting(by, meeting), _("You may not change this meeting."))
+    entries = []
+    for line in lines:
+        name, _sep, phone = (part.strip() for part in line.partition(","))
+        if name:
+            entries.append((line.strip(), name, phone))
+    city_ids = set(meeting.cities.values_list("pk", flat=True)) | (
+        {meeting.host_city_id} if meeting.host_city_id else set()
+    )
+    matcher = PersonMatcher(
+        names=[n for _l, n, _p in entries],
+        phones=[p for _l, _n, p in entries],
+        among=Person.objects.filter(city_id__in=city_ids),
+    )
+    people, unknown = [], []
+    for line, name, phone in entries:
+        match = matcher.match(name=name, phone=phone)
+        if match is None:
+            unknown.append(line)
+        else:
+            people.append(match.person)
+    with transaction.atomic():
+        meeting.people.set(people)
+    return people, unknown
 
 
 # --- minutes and their versions ------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.forum_detail, name="forum_detail"),
     path("<int:forum_pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:meeting_pk>/minutes/new/", views.minutes_new, name="minutes_new"),
     path("meetings/<int:meeting_pk>/decisions/", views.decision_add, name="decision_add"),
     path("meetings/<int:meeting_pk>/actions/", views.action_add, name="action_add"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.models import City
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -103,16 +105,64 @@ def meeting_new(request, forum_pk):
         raise PermissionDenied
     form = MeetingForm(request.POST or None, host_cities=host_cities)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        cities = data.pop("cities")
+        data = dict(form.cleaned_data)
+        cities, lines = data.pop("cities"), data.pop("participants").splitlines()
         try:
-            meeting = services.meeting_create(by=request.user, forum=forum, cities=cities, **data)
+            with transaction.atomic():
+                meeting = services.meeting_create(by=request.user, forum=forum, cities=cities, **data)
+                _people, unknown = services.meeting_participants_set(
+                    meeting=meeting, by=request.user, lines=lines
+                )
         except WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The meeting is recorded. Now write its minutes."))
+            _say_unknown(request, unknown)
             return redirect(meeting.get_absolute_url())
-    return render(request, "forums/meeting_form.html", {"form": form, "forum": forum})
+    return render(request, "forums/meeting_form.html", {"form": form, "forum": forum, "meeting": None})
+
+
+def _say_unknown(request, unknown):
+    if unknown:
+        messages.warning(
+            request,
+            _("Not found in the people registry, so not named: %(names)s") % {"names": "; ".join(unknown)},
+        )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = _meeting_or_404(pk)
+    if not selectors.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied
+    hosts = selectors.author_cities(request.user)
+    if meeting.host_city_id:
+        hosts = hosts | City.objects.filter(pk=meeting.host_city_id)
+    initial = {"participants": "\n".join(p.name for p in meeting.people.order_by("name_folded"))}
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        initial=initial,
+        host_cities=hosts.distinct().order_by("name_folded"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        cities, lines = data.pop("cities"), data.pop("participants").splitlines()
+        try:
+            with transaction.atomic():
+                meeting = services.meeting_update(meeting=meeting, by=request.user, cities=cities, **data)
+                _people, unknown = services.meeting_participants_set(
+                    meeting=meeting, by=request.user, lines=lines
+                )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The meeting is saved."))
+            _say_unknown(request, unknown)
+            return redirect(meeting.get_absolute_url())
+    return render(
+        request, "forums/meeting_form.html", {"form": form, "forum": meeting.forum, "meeting": meeting}
+    )
 
 
 def meeting_detail(request, pk):

@@ -87,7 +87,10 @@ class ForumViewSet(SnippetViewSet):
 
 
 class MeetingViewSet(SnippetViewSet):
+    """Read and exported here; recorded and edited on the site (the services)."""
+
     model = Meeting
+    inspect_view_enabled = True
     icon = "date"
     list_display = ["title", "forum", "date", "host_city"]
     list_filter = ["forum__level", "forum", "host_city"]
@@ -147,6 +150,7 @@ class ForumsGroup(SnippetViewSetGroup):
 
 
 register_permission_policy(Minutes, WorkflowPermissionPolicy(Minutes))
+register_permission_policy(Meeting, LimitedPolicy(Meeting, denied=("add", "change", "delete")))
 register_permission_policy(Decision, LimitedPolicy(Decision, denied=("add", "change", "delete")))
 register_permission_policy(ActionItem, LimitedPolicy(ActionItem, denied=("add", "change", "delete")))
 register_snippet(ForumsGroup)

@@ -206,3 +206,40 @@ def test_pages_speak_vietnamese(net, client):
     }
     for url, word in pages.items():
         assert word in client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode(), url
+
+
+def test_meeting_recorded_and_edited_with_named_participants_from_the_registry(net, client):
+    from portal.models import Person
+
+    lan = Person.objects.create(name="Trần Thị Lan", city=net.city, phone="0912 000 111")
+    Person.objects.create(name="Trần Thị Lan", city=net.other_city)  # same name, another city
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(net.official)
+    data = {
+        "title": "Kỳ họp tháng 6",
+        "date": "2015-06-10",
+        "venue": "Nhà văn hóa khối 7",
+        "host_city": net.city.pk,
+        "participants_female": 3,
+        "participants_male": 1,
+        "participants_community": 3,
+        "participants_government": 1,
+        "participants_other": 0,
+        "participants": "tran thi lan\nNgười Lạ",
+    }
+    response = client.post(f"/forums/{net.forum.pk}/meetings/new/", data, follow=True)
+    meeting = Meeting.objects.get(title="Kỳ họp tháng 6")
+    assert list(meeting.people.all()) == [lan]
+    assert any("Người Lạ" in str(m) for m in response.context["messages"])
+    assert list(meeting.cities.all()) == [net.city]
+    data.update(title="Kỳ họp tháng 6 (sửa)", participants="")
+    client.post(f"/forums/meetings/{meeting.pk}/edit/", data)
+    meeting.refresh_from_db()
+    assert meeting.title == "Kỳ họp tháng 6 (sửa)" and not meeting.people.exists()
+    data.update(participants_male=5)  # the counts no longer add up
+    response = client.post(f"/forums/meetings/{meeting.pk}/edit/", data)
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.participants_male == 1
+    client.force_login(net.other_official)
+    assert client.get(f"/forums/meetings/{meeting.pk}/edit/").status_code == 403
