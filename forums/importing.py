@@ -125,12 +125,12 @@ def _read_member(archive, info):
 
 
 def body_and_attachment(name, data):
-    """(body HTML, whether to attach the original file) for a minutes document."""
+    """(body HTML, the read file to attach or None) for a minutes document."""
     extension = extension_of(name)
     if extension in {"html", "htm"}:
-        return clean_html(decode_sheet_bytes(data)), False
+        return clean_html(decode_sheet_bytes(data)), None
     if extension == "txt":
-        return text_to_html(decode_sheet_bytes(data)), False
+        return text_to_html(decode_sheet_bytes(data)), None
     if extension not in {"pdf", "docx"}:
         raise ImportError_(_("“%(name)s”: minutes must be .docx, .pdf, .html or .txt") % {"name": name})
     try:
@@ -138,7 +138,7 @@ def body_and_attachment(name, data):
     except AttachmentError as exc:
         raise ImportError_(f"“{name}”: {exc.message}") from exc
     body = text_to_html(read.text) if read.has_text else text_to_html(str(SCANNED_NOTE))
-    return body, True
+    return body, read
 
 
 class _Lookups:
@@ -224,7 +224,7 @@ def _import_row(parsed, archive, members, by):
     if info is None:
         raise ImportError_(_("“%(name)s” is not in the ZIP") % {"name": parsed["file"]})
     data = _read_member(archive, info)
-    body, attach = body_and_attachment(parsed["file"], data)
+    body, read = body_and_attachment(parsed["file"], data)
     stored = []
     try:
         with transaction.atomic():
@@ -242,13 +242,14 @@ def _import_row(parsed, archive, members, by):
             minutes = services.minutes_create(
                 meeting=meeting, by=by, body=body, language=parsed["language"], is_public=parsed["is_public"]
             )
-            if attach:
+            if read is not None:
                 attachment = services.minutes_attach(
                     minutes=minutes,
                     by=by,
                     name=parsed["file"].rsplit("/", 1)[-1],
                     data=data,
                     kind=MinutesAttachment.Kind.SIGNED,
+                    read=read,
                 )
                 stored.append(attachment.document.file.name)
             for name in MINUTES_WORKFLOW.path_to(Publication.PUBLISHED):

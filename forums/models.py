@@ -118,6 +118,9 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_paths = MEETING_PLACES
+    # Meetings, decisions and action items link no page, image or document: keep them out of
+    # Wagtail's usage index, whose bookkeeping on every save would double an import's time.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-date", "pk"]
@@ -288,6 +291,7 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_paths = {"city": ("meeting__host_city", "meeting__cities")}
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-raised_on", "pk"]
@@ -354,6 +358,7 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_paths = {"city": ("owner_city", "meeting__host_city", "meeting__cities")}
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -282,16 +282,17 @@ def attachment_collection():
 
 @transaction.atomic
 def minutes_attach(
-    *, minutes, by, name, data: bytes, kind=MinutesAttachment.Kind.DOCUMENT
+    *, minutes, by, name, data: bytes, kind=MinutesAttachment.Kind.DOCUMENT, read=None
 ) -> MinutesAttachment:
     """Check a file, extract its text for search and store it privately. A scanned PDF is
-    stored with the status "no text"; a damaged or oversized file raises and stores nothing."""
+    stored with the status "no text"; a damaged or oversized file raises and stores nothing.
+    `read`: the `read_upload` of these same bytes, when the caller (the import) has it."""
     locked = _locked_minutes(minutes)
     _require(MINUTES_WORKFLOW.can_edit(by, locked), _("You may not add files to these minutes now."))
     if kind not in MinutesAttachment.Kind.values:
         raise ForumError(_("Choose what kind of file this is."))
     try:
-        read = read_upload(name, data)
+        read = read or read_upload(name, data)
     except AttachmentError as exc:
         raise ForumError(exc.message) from exc
     if read.is_text_document:
