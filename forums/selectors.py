@@ -156,9 +156,10 @@ def issues_raised(user, *, addressed_to="", status="", year=None, city=None, lev
     return qs
 
 
-def issue_years():
+def issue_years(user):
+    """Years with issues the user may see (the filter never hints at others)."""
     return list(
-        Decision.objects.filter(kind=Decision.Kind.ISSUE)
+        Decision.objects.filter(kind=Decision.Kind.ISSUE, meeting__in=open_meetings(user).values("pk"))
         .annotate(year=ExtractYear("raised_on"))
         .values_list("year", flat=True)
         .distinct()

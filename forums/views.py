@@ -496,7 +496,7 @@ def _errors(form):
 
 
 def issues_list(request):
-    form = IssueFilterForm(request.GET or None, years=selectors.issue_years())
+    form = IssueFilterForm(request.GET or None, years=selectors.issue_years(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.issues_raised(
         request.user,
