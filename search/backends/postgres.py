@@ -7,13 +7,16 @@ A query typed with accents ranks records with the same accents first (`vector_ex
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Replace
 
 from ..models import SearchEntry
 from ..text import START, STOP, marked_to_html
 from .database import DatabaseBackend
 
 CONFIG = "cdf_unaccent"
+# stand-ins for < and > inside ts_headline (control characters never indexed: text.normalize)
+LT, GT = "\x04", "\x05"
 
 
 def vector_expressions():
@@ -49,9 +52,11 @@ class PostgresBackend(DatabaseBackend):
     def snippets(self, entries, query):
         if not query:
             return super().snippets(entries, query)
+        # ts_headline drops what looks like an HTML tag: hide < and > from it, escape after
+        body = Replace(Replace(F("body"), Value("<"), Value(LT)), Value(">"), Value(GT))
         rows = SearchEntry.objects.filter(pk__in=[e.pk for e in entries]).annotate(
             headline=SearchHeadline(
-                "body",
+                body,
                 _query(query),
                 config=CONFIG,
                 start_sel=START,
@@ -66,5 +71,6 @@ class PostgresBackend(DatabaseBackend):
         out = {}
         for e in entries:
             headline = found.get(e.pk) or ""
+            headline = headline.replace(LT, "<").replace(GT, ">")
             out[e.pk] = marked_to_html(headline) if headline else super().snippets([e], query)[e.pk]
         return out
