@@ -186,10 +186,10 @@ class PortalSearch(FacetedSearch):
         else:
             sort = [{"date": {"order": "desc", "missing": "_last"}}, {"object_id": "desc"}]
         super().__init__(query=params.query if params.query else None, filters=filters, sort=sort)
-        self._s = self._s[params.offset : params.offset + params.per_page]
 
     def search(self):
-        s = super().search().extra(track_total_hits=True)
+        p = self.params
+        s = super().search().extra(track_total_hits=True)[p.offset : p.offset + p.per_page]
         s = s.filter("terms", access=self.keys)
         if self.params.date_from or self.params.date_to:
             bounds = {}
