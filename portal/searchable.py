@@ -6,7 +6,6 @@ Wagtail hook ``register_searchable`` (like ``portal_my_work_panels`` in `portal/
     PROPOSALS = Searchable(
         model=Proposal,
         type="proposal",
-        label=_("Proposal"),
         title=lambda p: p.title,
         text=lambda p: [p.description, p.location, p.completion_note],
         date=lambda p: p.created_at,
@@ -35,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from wagtail import hooks
 
 HOOK = "register_searchable"
@@ -45,14 +45,14 @@ class Searchable:
     model: type
     # stable code in the index and in `?type=` (e.g. "proposal", "minutes")
     type: str
-    # what the type is called on the page (translatable)
-    label: str
     title: Callable[[object], str]
     # the body: a string or a list of strings (fields, text extracted from attachments)
     text: Callable[[object], str | Iterable[str]]
     # a date or datetime (the date shown and filtered, the year facet), or None
     date: Callable[[object], object]
     url: Callable[[object], str]
+    # what the type is called on the page (translatable); default: the model's verbose name
+    label: str | None = None
     # the record's city (a portal.City) or None
     city: Callable[[object], object] = lambda obj: None
     # extra facet values by facet name, e.g. {"level": "regional"} (forum level)
@@ -73,6 +73,10 @@ class Searchable:
     def __post_init__(self):
         if (self.visible_q is None) != (self.access_keys is None):
             raise TypeError(f"Searchable {self.type}: give both visible_q and access_keys, or neither")
+
+    @property
+    def type_label(self) -> str:
+        return str(self.label) if self.label is not None else capfirst(self.model._meta.verbose_name)
 
     def queryset(self):
         qs = self.model._default_manager.all()

@@ -2,7 +2,6 @@
 workflow's `visible_q`: a draft only by its community."""
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from portal.searchable import HOOK, Searchable
@@ -25,7 +24,6 @@ def _text(p):
 PROPOSALS = Searchable(
     model=Proposal,
     type="proposal",
-    label=_("Proposal"),
     title=lambda p: p.title,
     text=_text,
     date=lambda p: timezone.localtime(p.created_at).date() if p.created_at else None,

@@ -1,7 +1,6 @@
 """What of a training session is searchable (see `portal/searchable.py`); who finds it is the
 training workflow's `visible_q`: its listed trainers, the city's secretaries, programme staff."""
 
-from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from portal.searchable import HOOK, Searchable
@@ -21,7 +20,6 @@ def _text(s):
 SESSIONS = Searchable(
     model=TrainingSession,
     type="training_session",
-    label=_("Training session"),
     title=lambda s: f"{s.course.title} · {s.city.name}",
     text=_text,
     date=lambda s: s.start_date,

@@ -84,7 +84,7 @@ class DatabaseBackend:
         hits = [
             Hit(
                 type=e.type,
-                type_label=str(registered[e.type].label) if e.type in registered else e.type,
+                type_label=registered[e.type].type_label if e.type in registered else e.type,
                 title=e.title,
                 url=e.url,
                 date=e.date,
@@ -120,7 +120,7 @@ def facet_values(name, counts, selected, registered) -> list[FacetValue]:
     if name == "type":
         order = list(registered)
         return [
-            FacetValue(value, str(registered[value].label), counts[value], value in selected)
+            FacetValue(value, registered[value].type_label, counts[value], value in selected)
             for value in sorted(counts, key=lambda v: order.index(v) if v in order else len(order))
             if value in registered
         ]

@@ -244,7 +244,7 @@ class ElasticBackend:
             hits.append(
                 Hit(
                     type=doc.type,
-                    type_label=str(registered[doc.type].label) if doc.type in registered else doc.type,
+                    type_label=registered[doc.type].type_label if doc.type in registered else doc.type,
                     title=doc.title,
                     url=doc.url,
                     date=_date(doc.date),
