@@ -39,14 +39,24 @@ class SqliteBackend(DatabaseBackend):
         expr = fts_expression(query.folded(), ["title_folded", "body_folded"])
         if not expr:
             return qs.none()
-        return qs.filter(id__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expr]))
+        # "+id": without it SQLite runs the full-text query once per candidate row (seconds on a
+        # few thousand rows) instead of once
+        matched = RawSQL(
+            f"+search_searchentry.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
+            [expr],
+            output_field=BooleanField(),
+        )
+        return qs.filter(matched)
 
     def order_by_relevance(self, qs, query):
         folded = fts_expression(query.folded(), ["title_folded", "body_folded"])
         qs = qs.annotate(
+            # the matches are scored once (a materialised CTE), not once per row: 20 ms instead of
+            # 350 ms for a word in half of 2,000 records
             relevance=RawSQL(
-                f"(SELECT bm25({TABLE}, 10.0, 1.0, 0.0) FROM {TABLE} "
-                f"WHERE {TABLE} MATCH %s AND {TABLE}.rowid = search_searchentry.id)",
+                f"(WITH m AS MATERIALIZED (SELECT rowid AS id, bm25({TABLE}, 10.0, 1.0, 0.0) AS score "
+                f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+                "SELECT m.score FROM m WHERE m.id = search_searchentry.id)",
                 [folded],
                 output_field=FloatField(),
             )
@@ -56,7 +66,7 @@ class SqliteBackend(DatabaseBackend):
             return qs.order_by("relevance", "-date", "-pk")
         qs = qs.annotate(
             exact_hit=RawSQL(
-                f"search_searchentry.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
+                f"+search_searchentry.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
                 [fts_expression(exact, ["exact"])],
                 output_field=BooleanField(),
             )
