@@ -172,5 +172,9 @@ def rebuild(progress=None) -> int:
     from .backends import elastic
 
     if elastic.configured():
-        elastic.rebuild(SearchEntry.objects.all(), progress=progress)
+        try:
+            elastic.rebuild(SearchEntry.objects.all(), progress=progress)
+        except Exception:
+            # the database index is right; the page falls back to it until a rebuild succeeds
+            logger.exception("Elasticsearch: the index could not be rebuilt (the database's was)")
     return done

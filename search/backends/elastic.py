@@ -12,6 +12,7 @@ A server that cannot be reached raises SearchUnavailable: the page falls back to
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 from django.conf import settings
@@ -240,7 +241,11 @@ class ElasticBackend:
         for doc in response:
             highlight = getattr(doc.meta, "highlight", None)
             body = list(getattr(highlight, "body", []) or []) if highlight else []
-            html = marked_to_html(" … ".join(body)) if body else snippet(doc.body or doc.title, params.query)
+            html = (
+                marked_to_html(" … ".join(body))
+                if body
+                else snippet(getattr(doc, "body", "") or doc.title, params.query)
+            )
             hits.append(
                 Hit(
                     type=doc.type,
@@ -266,9 +271,13 @@ class ElasticBackend:
 
 
 def _date(value):
-    if value is None:
+    """A hit's date: the source holds an ISO string ("2025-06-01")."""
+    if not value:
         return None
-    return value.date() if hasattr(value, "date") else value
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 __all__ = ["ElasticBackend", "PortalSearch", "Search", "SearchDocument", "text_query"]

@@ -147,3 +147,50 @@ def test_an_edit_while_elasticsearch_is_down_still_updates_the_database_index(
         services.proposal_update(proposal=world.p_draft, by=world.a.rep, title="Giếng khoan")
     assert titles(search(world.a.rep, _params(q="gieng"))) == ["Giếng khoan"]
     assert world.p_draft.created_at.date() == datetime.date(2025, 2, 1)
+
+
+def test_hits_read_back_from_elasticsearch(settings, db):
+    """A response as Elasticsearch sends it, turned into hits and facets (no server)."""
+    from elasticsearch.dsl.faceted_search_base import FacetedResponse
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"
+    params = _params(q="mương")
+    faceted = elastic.PortalSearch(params, ["anyone"])
+    raw = {
+        "hits": {
+            "total": {"value": 1, "relation": "eq"},
+            "hits": [
+                {
+                    "_index": "test-h-search",
+                    "_id": "proposal-1",
+                    "_score": 1.0,
+                    "_source": {
+                        "type": "proposal",
+                        "title": "Nạo vét mương",
+                        "body": "Khơi <b>mương</b>",
+                        "date": "2025-06-01",
+                        "city_name": "Hà Nội",
+                        "url": "/proposals/1/",
+                    },
+                    "highlight": {"body": ["Khơi <b>\x02mương\x03</b>"]},
+                }
+            ],
+        },
+        "aggregations": {
+            f"_filter_{name}": {
+                name: {"buckets": [{"key": "proposal", "doc_count": 1}] if name == "type" else []}
+            }
+            for name in elastic.PortalSearch.facets
+        },
+    }
+    response = FacetedResponse(faceted._s, raw)
+    response._faceted_search = faceted
+    from unittest import mock
+
+    with mock.patch.object(elastic.PortalSearch, "execute", return_value=response):
+        results = elastic.ElasticBackend().search(AnonymousUser(), params)
+    (hit,) = results.hits
+    assert hit.date == datetime.date(2025, 6, 1) and hit.city == "Hà Nội"
+    assert hit.snippet == "Khơi &lt;b&gt;<mark>mương</mark>&lt;/b&gt;"
+    assert results.count == 1
+    assert [(v.value, v.label, v.count) for v in results.facets["type"]] == [("proposal", "Proposal", 1)]
