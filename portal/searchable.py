@@ -19,6 +19,8 @@ Wagtail hook ``register_searchable`` (like ``portal_my_work_panels`` in `portal/
     def searchable():
         return PROPOSALS
 
+The type's label on the page is the model's verbose name unless `label` says otherwise.
+
 Visibility: by default a user finds a record when the record's registered workflow lets them
 view it (`workflow_for(model).visible_q(user)`), and the Elasticsearch backend derives the
 matching access keys from the same declaration. A record type without a workflow gives both
