@@ -1,142 +1,143 @@
-"""What of the forums is searchable, declared in one place for the search app to read
-(`search/` imports no domain app; it reads each app's declaration).
+"""What of the forums is searchable (see `portal/searchable.py`), registered in
+`forums/wagtail_hooks.py`:
 
-Each entry of `SOURCES` says, for one record type: the model, the rows to index (`queryset`),
-the text fields and how to get their plain text (`document(obj)`), the facets (type, city,
-forum level, year), who may see a row (`visible_q(user)`, straight from the publication
-workflow for minutes), and the URL of a result. Everything here is plain data and functions.
+- minutes: the body, the text extracted from their attachments, the meeting's title, venue and
+  agenda; who finds them is the publication workflow's `visible_q` (drafts only by the meeting's
+  cities' officials and secretaries and staff, public ones by anyone);
+- decisions and issues raised, and action items: their text (and answer, addressee), the meeting's
+  title and venue; found by whoever may read them on the meeting page (`selectors.meeting_open_q`:
+  the meeting's insiders, and readers of its published minutes), with the matching access keys.
+Facets: type, city (the host city), forum level, year.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import MINUTES_WORKFLOW, ActionItem, Decision, Meeting, Minutes, MinutesAttachment
+from portal.permissions import object_places
+from portal.searchable import Searchable
+
+from .models import (
+    INSIDER_ROLES,
+    ActionItem,
+    Decision,
+    Forum,
+    Meeting,
+    Minutes,
+    MinutesAttachment,
+    Publication,
+)
 from .richtext import html_to_text
 from .selectors import meeting_open_q, visible_action_items
 
-
-def _cities(meeting):
-    names = {c.name for c in meeting.cities.all()}
-    if meeting.host_city_id:
-        names.add(meeting.host_city.name)
-    return sorted(names)
+LEVELS = {"level": dict(Forum.Level.choices)}
 
 
-def _meeting_facets(meeting, kind):
-    return {
-        "type": kind,
-        "city": _cities(meeting),
-        "level": meeting.forum.level,
-        "year": meeting.date.year,
-    }
+def _meeting_text(meeting):
+    return [meeting.title, meeting.venue, meeting.agenda]
 
 
-# --- minutes: body, attachment text, meeting title and venue --------------------------------------
+def _level(obj):
+    return {"level": obj.meeting.forum.level}
 
 
-def minutes_queryset():
-    return Minutes.objects.select_related("meeting__forum", "meeting__host_city").prefetch_related(
-        "meeting__cities",
-        Prefetch("attachments", queryset=MinutesAttachment.objects.only("pk", "minutes_id", "text")),
-    )
+# --- minutes ---------------------------------------------------------------------------------------
 
 
-def minutes_document(minutes):
-    meeting = minutes.meeting
-    return {
-        "title": f"{meeting.title} · {minutes.get_language_display()}",
-        "body": html_to_text(minutes.body),
-        "attachments": "\n".join(a.text for a in minutes.attachments.all() if a.text),
-        "meeting": f"{meeting.title}\n{meeting.venue}",
-        "language": minutes.language,
-        "facets": _meeting_facets(meeting, "minutes"),
-        "date": meeting.date,
-    }
+def _minutes_text(minutes):
+    yield html_to_text(minutes.body)
+    for attachment in minutes.attachments.all():
+        yield attachment.document.title
+        yield attachment.text
+    yield from _meeting_text(minutes.meeting)
 
 
-# --- decisions and issues raised -----------------------------------------------------------------
+MINUTES = Searchable(
+    model=Minutes,
+    type="minutes",
+    label=_("Forum minutes"),
+    title=lambda m: f"{m.meeting.title} · {m.get_language_display()}",
+    text=_minutes_text,
+    date=lambda m: m.meeting.date,
+    city=lambda m: m.meeting.host_city,
+    facets=_level,
+    facet_labels=LEVELS,
+    url=lambda m: m.get_absolute_url(),
+    related=("meeting__forum", "meeting__host_city"),
+    prefetch=("meeting__cities", "attachments__document"),
+    depends_on={
+        MinutesAttachment: lambda a: [a.minutes],
+        Meeting: lambda meeting: list(meeting.minutes.all()),
+    },
+    order=40,
+)
 
 
-def decision_queryset():
-    return Decision.objects.select_related("meeting__forum", "meeting__host_city").prefetch_related(
-        "meeting__cities"
-    )
+# --- decisions and action items: visible with their meeting ---------------------------------------
 
 
-def decision_document(decision):
-    meeting = decision.meeting
-    return {
-        "title": f"{decision.get_kind_display()}: {meeting.title}",
-        "body": "\n".join(filter(None, [decision.text, decision.addressee, decision.answer])),
-        "meeting": f"{meeting.title}\n{meeting.venue}",
-        "facets": _meeting_facets(meeting, "decision"),
-        "date": decision.raised_on,
-    }
+def _meeting_keys(obj, meeting):
+    """Access keys agreeing with `meeting_open_q`: the insiders over the record's places, and
+    readers of the meeting's published minutes (logged-in users; anyone if they are public)."""
+    keys = set()
+    places = object_places(obj)
+    for role in INSIDER_ROLES:
+        keys.add(f"{role}@national")
+        for level, ids in places.items():
+            keys.update(f"{role}@{level}:{pk}" for pk in ids)
+    published = [m for m in meeting.minutes.all() if m.state == Publication.PUBLISHED]
+    if published:
+        keys.add("logged_in")
+    if any(m.is_public for m in published):
+        keys.add("anyone")
+    return sorted(keys)
 
 
-def decision_visible_q(user):
+def _decision_visible_q(user):
     return Q(meeting__in=Meeting.objects.filter(meeting_open_q(user)).values("pk"))
 
 
-# --- action items --------------------------------------------------------------------------------
-
-
-def action_item_queryset():
-    return ActionItem.objects.select_related(
-        "meeting__forum", "meeting__host_city", "owner_city"
-    ).prefetch_related("meeting__cities")
-
-
-def action_item_document(item):
-    meeting = item.meeting
-    facets = _meeting_facets(meeting, "action_item")
-    if item.owner_city_id:
-        facets["city"] = sorted({*facets["city"], item.owner_city.name})
-    return {
-        "title": f"{_('Action item')}: {meeting.title}",
-        "body": item.text,
-        "meeting": f"{meeting.title}\n{meeting.venue}",
-        "facets": facets,
-        "date": item.due_on,
-    }
-
-
-def action_item_visible_q(user):
-    return Q(pk__in=visible_action_items(user).values("pk"))
-
-
-SOURCES = [
-    {
-        "type": "minutes",
-        "label": _("Forum minutes"),
-        "model": Minutes,
-        "queryset": minutes_queryset,
-        "fields": ("title", "body", "attachments", "meeting"),
-        "document": minutes_document,
-        "facets": ("type", "city", "level", "year"),
-        "visible_q": MINUTES_WORKFLOW.visible_q,
-        "url": lambda obj: obj.get_absolute_url(),
+DECISIONS = Searchable(
+    model=Decision,
+    type="decision",
+    label=_("Decisions and issues raised"),
+    title=lambda d: f"{d.get_kind_display()}: {d.meeting.title}",
+    text=lambda d: [d.text, d.addressee, d.answer, d.meeting.title, d.meeting.venue],
+    date=lambda d: d.raised_on,
+    city=lambda d: d.meeting.host_city,
+    facets=_level,
+    facet_labels=LEVELS,
+    url=lambda d: d.get_absolute_url(),
+    related=("meeting__forum", "meeting__host_city"),
+    prefetch=("meeting__cities", "meeting__minutes"),
+    depends_on={
+        Minutes: lambda m: list(m.meeting.decisions.all()),
+        Meeting: lambda meeting: list(meeting.decisions.all()),
     },
-    {
-        "type": "decision",
-        "label": _("Decisions and issues raised"),
-        "model": Decision,
-        "queryset": decision_queryset,
-        "fields": ("title", "body", "meeting"),
-        "document": decision_document,
-        "facets": ("type", "city", "level", "year"),
-        "visible_q": decision_visible_q,
-        "url": lambda obj: obj.get_absolute_url(),
+    visible_q=_decision_visible_q,
+    access_keys=lambda d: _meeting_keys(d, d.meeting),
+    order=41,
+)
+
+ACTION_ITEMS = Searchable(
+    model=ActionItem,
+    type="action_item",
+    label=_("Action items"),
+    title=lambda a: f"{a.text[:80]} · {a.meeting.title}",
+    text=lambda a: [a.text, a.meeting.title, a.meeting.venue],
+    date=lambda a: a.due_on,
+    city=lambda a: a.owner_city or a.meeting.host_city,
+    facets=_level,
+    facet_labels=LEVELS,
+    url=lambda a: a.get_absolute_url(),
+    related=("meeting__forum", "meeting__host_city", "owner_city"),
+    prefetch=("meeting__cities", "meeting__minutes"),
+    depends_on={
+        Minutes: lambda m: list(m.meeting.action_items.all()),
+        Meeting: lambda meeting: list(meeting.action_items.all()),
     },
-    {
-        "type": "action_item",
-        "label": _("Action items"),
-        "model": ActionItem,
-        "queryset": action_item_queryset,
-        "fields": ("title", "body", "meeting"),
-        "document": action_item_document,
-        "facets": ("type", "city", "level", "year"),
-        "visible_q": action_item_visible_q,
-        "url": lambda obj: obj.get_absolute_url(),
-    },
-]
+    visible_q=lambda user: Q(pk__in=visible_action_items(user).values("pk")),
+    access_keys=lambda a: _meeting_keys(a, a.meeting),
+    order=42,
+)
+
+SEARCHABLES = [MINUTES, DECISIONS, ACTION_ITEMS]

@@ -17,10 +17,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.my_work import MyWorkPanel, NavItem
+from portal.searchable import HOOK
 from workflows.admin import LimitedPolicy, WorkflowEditView, WorkflowPermissionPolicy, WorkflowSnippetViewSet
 
 from . import admin_views, selectors, services
 from .models import VERSIONED_FIELDS, ActionItem, Decision, Forum, Meeting, Minutes
+from .searchable import SEARCHABLES
 
 
 def _minutes_update(minutes, by, fields):
@@ -189,3 +191,8 @@ def action_items_panel(user):
         context={"items": items},
         order=45,
     )
+
+
+@hooks.register(HOOK)
+def searchable():
+    return SEARCHABLES

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db.models import Count
 
-from forums import demo, searchable
+from forums import demo
 from forums.models import ActionItem, Decision, Forum, Meeting, Minutes, MinutesAttachment
 from portal import demo as portal_demo
 from tests.forums.factories import make_minutes
@@ -48,8 +48,10 @@ def test_demo_seeds_the_programmes_forums_and_is_idempotent(db):
     assert all(item.owner_city.name == "Vinh" for item in my_action_items(city_user))
 
 
-def test_search_declaration_gives_text_facets_visibility_and_url(net):
+def test_search_registration_gives_text_facets_visibility_and_url(net):
     from forums import samples, services
+    from portal.searchable import searchables
+    from search import access
 
     minutes = make_minutes(net, body="<p>Kiến nghị về đất ở ven sông</p>")
     services.minutes_attach(
@@ -60,20 +62,40 @@ def test_search_declaration_gives_text_facets_visibility_and_url(net):
     )
     services.action_item_add(meeting=net.meeting, by=net.official, text="Gửi văn bản", owner_city=net.city,
                              due_on=net.meeting.date)  # fmt: skip
-    by_type = {source["type"]: source for source in searchable.SOURCES}
-    assert set(by_type) == {"minutes", "decision", "action_item"}
-    source = by_type["minutes"]
-    document = source["document"](source["queryset"]().get(pk=minutes.pk))
-    assert "đất ở ven sông" in document["body"] and "Quy CDF Vinh" in document["attachments"]
-    assert "Hội trường" in document["meeting"]
-    assert document["facets"] == {"type": "minutes", "city": ["Vinh"], "level": "community", "year": 2015}
-    assert source["url"](minutes) == f"/forums/minutes/{minutes.pk}/"
-    for kind, source in by_type.items():
-        model = source["model"]
-        assert model.objects.filter(source["visible_q"](net.official)).count() == 1, kind
-        assert model.objects.filter(source["visible_q"](net.other_official)).count() == 0, kind
-        assert model.objects.filter(source["visible_q"](AnonymousUser())).count() == 0, kind
-        for obj in source["queryset"]():
-            doc = source["document"](obj)
-            assert set(source["fields"]) <= set(doc)
-            assert set(source["facets"]) <= set(doc["facets"])
+    registered = {s.type: s for s in searchables()}
+    assert {"minutes", "decision", "action_item"} <= set(registered)
+    s = registered["minutes"]
+    obj = s.queryset().get(pk=minutes.pk)
+    text = "\n".join(filter(None, s.text(obj)))
+    assert "đất ở ven sông" in text and "Quy CDF Vinh" in text and "Hội trường" in text
+    assert s.facets(obj) == {"level": "community"} and s.city(obj) == net.city
+    assert s.date(obj).year == 2015 and s.url(obj) == f"/forums/minutes/{minutes.pk}/"
+    users = [net.official, net.secretary, net.other_official, net.staff, net.trainer, AnonymousUser()]
+
+    def check_agreement():
+        for kind in ("minutes", "decision", "action_item"):
+            s = registered[kind]
+            objs = list(s.queryset())
+            assert objs
+            for user in users:
+                visible = set(
+                    s.model._default_manager.filter(access.visible_q(s, user)).values_list("pk", flat=True)
+                )
+                mine = set(access.user_keys(user))
+                by_keys = {o.pk for o in objs if set(access.record_keys(s, o)) & mine}
+                assert by_keys == visible, (kind, getattr(user, "username", "anonymous"))
+
+    check_agreement()
+    assert not registered["decision"].model.objects.filter(
+        access.visible_q(registered["decision"], net.other_official)
+    )
+    minutes = services.minutes_submit(minutes=minutes, by=net.official)
+    minutes = services.minutes_publish(minutes=minutes, by=net.staff)
+    check_agreement()
+    assert registered["decision"].model.objects.filter(
+        access.visible_q(registered["decision"], net.other_official)
+    )
+    from forums.models import Minutes
+
+    Minutes.objects.filter(pk=minutes.pk).update(is_public=True)
+    check_agreement()
