@@ -5,7 +5,6 @@ Columns (headers in English or Vietnamese, any case, with or without accents):
 session code, date, name, gender, year of birth, phone, organisation, role, present.
 """
 
-import codecs
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from portal import sheets
+from portal.exports import dataset_bytes
 from portal.models import Person
 from portal.selectors import PersonMatch, PersonMatcher
 from portal.sheets import parse_date, parse_gender, parse_present
@@ -474,10 +474,8 @@ def attendance_export(*, session, by, file_format="xlsx", template=False):
             )
     else:
         dataset = resource.export()
-    if file_format == "csv":
-        # UTF-8 with a BOM so Excel on Windows shows the diacritics.
-        return codecs.BOM_UTF8 + dataset.export("csv").encode("utf-8")
-    return dataset.export("xlsx")
+    # formula-safe cells (a walk-in named "=1+1" stays text); CSV in UTF-8 with a BOM
+    return dataset_bytes(dataset, file_format)
 
 
 def match_sentence(number, match: PersonMatch):

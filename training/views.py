@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.exports import dataset_bytes
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
@@ -445,7 +446,7 @@ def statistics(request):
         dataset.append(
             [_("Total"), t["sessions"], t["participant_days"], t["people"], t["women"], t["women_share"]]
         )
-        data = dataset.export("csv").encode("utf-8-sig") if file_format == "csv" else dataset.export("xlsx")
+        data = dataset_bytes(dataset, file_format)  # formula-safe cells
         return _file_response(data, file_format, f"training-statistics-{group}")
     query = request.GET.copy()
     query.pop("export", None)
