@@ -111,7 +111,7 @@ def parse_year(value):
         return None
     try:
         year = int(float(str(value).strip()))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value}) from None
     if not 1900 <= year <= datetime.date.today().year:
         raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value})
