@@ -229,6 +229,8 @@ class AttendanceResource(resources.ModelResource):
             phones=[_text(v) for v in dataset["phone"]] if "phone" in headers else [],
             city=self.session.city,
             among=Person.objects.filter(training_attendances__session=self.session),
+            # the registry the importing user covers: a preview reveals nobody beyond it
+            within=selectors.people_in_scope(self.user) if self.user is not None else None,
         )
 
     def get_or_init_instance(self, instance_loader, row):

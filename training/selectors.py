@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from portal import selectors as portal_selectors
 from portal.models import Person, Role
 from portal.permissions import user_has_role
 
@@ -36,6 +37,12 @@ def can_create_sessions(user):
 
 def can_view_statistics(user):
     return user_has_role(user, [Role.PROGRAMME_STAFF, Role.CDF_SECRETARY, Role.TRAINER])
+
+
+def people_in_scope(user):
+    """People whom walk-ins and imported rows may be matched to: those in the cities where the
+    user trains (everyone for national trainers and programme staff)."""
+    return portal_selectors.people_in_scope(user, MANAGERS)
 
 
 def sessions_for(user, *, status="", city_id=None, year=None):
