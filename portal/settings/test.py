@@ -12,6 +12,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 MEDIA_ROOT = BASE_DIR / ".pytest_media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".pytest_private_media"  # noqa: F405
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "effects": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
