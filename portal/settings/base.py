@@ -107,8 +107,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A transaction takes the write lock when it begins, so two writers queue instead of
+            # one failing with "database is locked" when it upgrades a read lock mid-way (SQLite
+            # has no row locks: this is what select_for_update's guarantees rest on there).
+            "transaction_mode": "IMMEDIATE",
+            # Wait up to 20 s for the writer ahead (the busy timeout).
+            "timeout": 20,
+            # Readers never wait for the writer; commits are cheap and still safe.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

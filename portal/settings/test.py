@@ -17,3 +17,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "effects": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: threads in the concurrency tests need real SQLite locks
+    # (the busy timeout and IMMEDIATE transactions), as `make run` has.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest_db.sqlite3")}  # noqa: F405
