@@ -124,7 +124,7 @@ def test_eight_identical_disbursement_posts_at_once(actors):
         client.force_login(actors.secretary)
         clients.append(client)
     url = reverse("proposals:proposal_disburse", args=[proposal.pk])
-    data = {"amount": "30000000", "date": "2026-03-01", "token": token, "state": "approved", "comment": ""}
+    data = {"amount": "30.000.000", "date": "2026-03-01", "token": token, "state": "approved", "comment": ""}
     results = race(*[lambda c=c: c.post(url, data) for c in clients])
     assert not [r for r in results if isinstance(r, Exception)], results
     assert not any(isinstance(r, OperationalError) for r in results)
