@@ -240,9 +240,8 @@ def run(rows, days):
         if not what.startswith("plain"):
             print(f"  {what:42} {100 * (n / seconds) / floor:5.0f}%")
     print("roster of 170 people (issue 8: was 161 KB and 4.1 s on slow 3G; goal <= 150 KB, <= 2 s)")
-    print(
-        f"  HTML {plain / 1024:.0f} KB, over the wire (gzip) {wire / 1024:.0f} KB, slow 3G {slow_3g(wire):.1f} s"
-    )
+    kb, wire_kb = plain / 1024, wire / 1024
+    print(f"  HTML {kb:.0f} KB, over the wire (gzip) {wire_kb:.0f} KB, slow 3G {slow_3g(wire):.1f} s")
 
 
 if __name__ == "__main__":

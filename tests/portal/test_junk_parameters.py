@@ -95,7 +95,7 @@ def test_junk_in_every_parameter_at_once(client, pages):
     client.force_login(staff)
     for url in urls + admin:
         for junk in JUNK:
-            response = client.get(url, {name: junk for name in PARAMS})
+            response = client.get(url, dict.fromkeys(PARAMS, junk))
             assert response.status_code in OK, (url, junk, response.status_code)
 
 

@@ -40,9 +40,8 @@ def test_not_yet_marked_first_then_by_given_name(client, big):
     for a in people[:40]:
         attendance_mark(attendance=a, day=day, present=True, by=trainer)
     client.force_login(trainer)
-    response = client.get(
-        reverse("training:session_detail", args=[session.pk]), {"day": day.isoformat()}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    url = reverse("training:session_detail", args=[session.pk])
+    response = client.get(url, {"day": day.isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
     rows = response.context["rows"]
     assert [a.marked for a in rows] == [False] * 130 + [True] * 40
     unmarked = [a.person.name_folded for a in rows[:130]]
