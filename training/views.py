@@ -6,6 +6,7 @@ import datetime
 import os
 import re
 import tempfile
+import time
 import uuid
 
 from django.contrib import messages
@@ -335,10 +336,26 @@ def session_report(request, pk):
 # --- import and export ----------------------------------------------------------------------
 
 _STASH_DIR = os.path.join(tempfile.gettempdir(), "cdf-training-imports")
+# A preview's upload waits this long for its confirm; then it is deleted (a preview that is
+# never confirmed leaves nothing behind for longer).
+STASH_MAX_AGE = 2 * 3600
+
+
+def _sweep_stash(now=None):
+    """Delete uploads older than STASH_MAX_AGE, whoever left them (run at each new preview)."""
+    now = now or time.time()
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(_STASH_DIR):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and now - entry.stat().st_mtime > STASH_MAX_AGE:
+                    os.remove(entry.path)
 
 
 def _stash(request, session, data, filename):
-    """Keep the uploaded bytes between preview and confirm, keyed to this user's session."""
+    """Keep the uploaded bytes between preview and confirm, keyed to this user's session; the
+    same user's previous preview of this session is dropped, stale ones are swept."""
+    _drop_stash(request, session)
+    _sweep_stash()
     os.makedirs(_STASH_DIR, exist_ok=True)
     token = uuid.uuid4().hex
     with open(os.path.join(_STASH_DIR, token), "wb") as fh:
@@ -353,6 +370,8 @@ def _unstash(request, session, token):
         return None, None
     path = os.path.join(_STASH_DIR, stash["token"])
     try:
+        if time.time() - os.stat(path).st_mtime > STASH_MAX_AGE:
+            return None, None
         with open(path, "rb") as fh:
             return fh.read(), stash["name"]
     except FileNotFoundError:
