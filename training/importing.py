@@ -192,6 +192,12 @@ class AttendanceResource(resources.ModelResource):
         self.matches = []  # (sheet row, PersonMatch) for people reused from the registry
         self.new_people = 0
         self._row_keys = []
+        # Writes wait for `flush()`: rows are checked one by one, then written in bulk.
+        self._new_people = {}  # id(person) -> Person
+        self._new_attendances = {}  # id(person) -> Attendance, for people not yet on the roster
+        self._role_changes = {}  # attendance pk -> Attendance
+        self._new_days = []
+        self._changed_days = []
 
     # export ---------------------------------------------------------------------------
     def get_queryset(self):
@@ -303,6 +309,8 @@ class AttendanceResource(resources.ModelResource):
                 self._row_keys.append((fold(name), None))
 
         attendance = self.roster.get(person.pk) if person.pk else None
+        if attendance is None:  # put on the roster by an earlier row of this sheet (written at the end)
+            attendance = self._new_attendances.get(id(person))
         if attendance is None:
             attendance = Attendance(session=self.session, person=person, role=role or person.network_role)
             attendance.walk_in = False
@@ -360,25 +368,45 @@ class AttendanceResource(resources.ModelResource):
             ) from exc
 
     def _save(self, instance, is_create):
+        """Check and collect this row's writes (a new person, a roster row, a role change, the
+        day's flag); `flush()` writes them all at once."""
         attendance = instance.attendance
         person = attendance.person
-        if person.pk is None:
+        if person.pk is None and id(person) not in self._new_people:
             person.full_clean(exclude=["city"])  # the session's own city
-            person.save()
+            # what Person.save() would compute, for bulk_create
+            person.name_folded = fold(person.name)
+            person.phone_normalized = normalize_phone(person.phone)
+            self._new_people[id(person)] = person
             self.matcher.remember(person)
             self.new_people += 1
-        if attendance.pk is None:
-            attendance.person = person
+        if attendance.pk is None and id(person) not in self._new_attendances:
             # session and person are objects in hand; uniqueness is kept by self.roster
             attendance.full_clean(exclude=["session", "person"], validate_unique=False)
-            attendance.save()
-            self.roster[person.pk] = attendance
-        elif getattr(attendance, "_role_changed", False):
-            attendance.save(update_fields=["role"])
+            self._new_attendances[id(person)] = attendance
+        elif attendance.pk is not None and getattr(attendance, "_role_changed", False):
+            self._role_changes[attendance.pk] = attendance
             attendance._role_changed = False
         instance.attendance = attendance
-        instance.save(force_insert=is_create)
-        self.day_rows[(attendance.pk, instance.day)] = instance
+        (self._new_days if is_create else self._changed_days).append(instance)
+        if attendance.pk is not None:
+            self.day_rows[(attendance.pk, instance.day)] = instance
+
+    def flush(self):
+        """Write what the sheet's rows collected: a few bulk statements whatever its size."""
+        batch = 1000
+        Person.objects.bulk_create(self._new_people.values(), batch_size=batch)
+        attendances = list(self._new_attendances.values())
+        for attendance in attendances:
+            attendance.person = attendance.person  # the person's new id onto the row
+        Attendance.objects.bulk_create(attendances, batch_size=batch)
+        for attendance in attendances:
+            self.roster[attendance.person_id] = attendance
+        Attendance.objects.bulk_update(self._role_changes.values(), ["role"], batch_size=batch)
+        for day in self._new_days:
+            day.attendance = day.attendance
+        AttendanceDay.objects.bulk_create(self._new_days, batch_size=batch)
+        AttendanceDay.objects.bulk_update(self._changed_days, ["present"], batch_size=batch)
 
 
 @dataclass
@@ -442,6 +470,13 @@ def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool)
         if dry_run or report.errors:
             transaction.set_rollback(True)
         else:
+            try:
+                resource.flush()
+            except (DatabaseError, ValidationError) as exc:
+                transaction.set_rollback(True)
+                raise TrainingError(
+                    _("The sheet could not be saved (%(error)s); nothing was imported.") % {"error": exc}
+                ) from exc
             report.committed = True
     return report
 

@@ -56,6 +56,7 @@ def test_an_upload_over_the_limit_is_refused_before_reading(client, setup, monke
     response = client.post(
         reverse("training:import_sheet", args=[session.pk]),
         {"file": SimpleUploadedFile("big.csv", (HEADER + "x,\n" * 400_000).encode())},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "larger than 1 MB" in str(response.context["form"].errors["file"])
