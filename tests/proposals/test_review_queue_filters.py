@@ -17,4 +17,4 @@ def test_the_chosen_filters_stay_selected(actors, client):
     assert "checked" in page
     assert page.count(" selected>") == 4  # state, ward, category ("All") and the language
     page = client.get(reverse("proposals:review_queue"), {"ward": "abc"}).content.decode()
-    assert page.count(" selected>") == 4  # state, ward, category (all "All"), the language
+    assert page.count(" selected>") == 3  # state and category "All", the language; junk ward: none
