@@ -323,10 +323,23 @@ _GENDERS = {
 }
 
 
+def _gender_table():
+    language = translation.get_language() or ""
+    table = _GENDER_TABLES.get(language)
+    if table is None:
+        table = dict(_GENDERS)
+        for code, label in Person.Gender.choices:
+            table.setdefault(fold(str(label)), code)
+        _GENDER_TABLES[language] = table
+    return table
+
+
+_GENDER_TABLES = {}
+
+
 def parse_gender(value):
     text = fold(str(value or ""))
-    for code, label in Person.Gender.choices:
-        _GENDERS.setdefault(fold(str(label)), code)
-    if text in _GENDERS:
-        return _GENDERS[text]
+    table = _gender_table()  # once per language, not per cell
+    if text in table:
+        return table[text]
     raise ValueError(_("“%(value)s” in “Gender”: write Nữ, Nam or Khác") % {"value": value})
