@@ -9,6 +9,7 @@ from portal.models import Role
 from portal.my_work import NavItem
 from portal.permissions import user_has_role
 
+from .searchable import searchable  # noqa: F401  (registers with search)
 from .selectors import FUND_ROLES, REVIEWER_ROLES
 
 
@@ -33,13 +34,12 @@ def proposal_nav(user):
 from django.urls import path  # noqa: E402
 from wagtail.admin.panels import FieldPanel  # noqa: E402
 from wagtail.admin.widgets.button import Button  # noqa: E402
-from wagtail.permission_policies.base import ModelPermissionPolicy  # noqa: E402
 from wagtail.permissions import register_permission_policy  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSetGroup  # noqa: E402
 
 from portal.admin_exports import SafeExportSnippetViewSet  # noqa: E402
-from workflows.admin import WorkflowPermissionPolicy, WorkflowSnippetViewSet  # noqa: E402
+from workflows.admin import LimitedPolicy, WorkflowPermissionPolicy, WorkflowSnippetViewSet  # noqa: E402
 
 from . import admin_views, services  # noqa: E402
 from .models import CityFund, CityWorkflowPolicy, LedgerEntry, Proposal  # noqa: E402
@@ -47,20 +47,6 @@ from .models import CityFund, CityWorkflowPolicy, LedgerEntry, Proposal  # noqa:
 
 def _proposal_update(proposal, by, fields):
     return services.proposal_update(proposal=proposal, by=by, **fields)
-
-
-class LimitedPolicy(ModelPermissionPolicy):
-    """Model permissions, minus the actions this model never allows in the admin."""
-
-    def __init__(self, model, *, denied):
-        super().__init__(model)
-        self.denied = set(denied)
-
-    def user_has_permission(self, user, action):
-        return action not in self.denied and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class PolicyViewSet(SafeExportSnippetViewSet):
