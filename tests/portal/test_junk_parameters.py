@@ -80,6 +80,8 @@ def pages(db):
         reverse("training:statistics"),
         reverse("training:session_detail", args=[session.pk]),
         reverse("training:export_sheet", args=[session.pk]),
+        reverse("search:page"),
+        reverse("search:api"),
     ]
     admin = [reverse("workflows_diagram"), reverse("wagtailadmin_home")]
     for model in get_snippet_models():
