@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from portal.models import Person, Role
+from portal.models import Role
 from portal.permissions import user_has_role
-from portal.selectors import PersonMatcher
+from portal.selectors import PersonMatcher, people_in_scope
 from workflows.engine import TransitionConflict, TransitionRefused, WorkflowError, transition_fire
 
 from .files import AttachmentError, read_upload
@@ -140,10 +140,14 @@ def meeting_participants_set(*, meeting, by, lines):
     city_ids = set(meeting.cities.values_list("pk", flat=True)) | (
         {meeting.host_city_id} if meeting.host_city_id else set()
     )
+    # only people of the meeting's cities that the user covers: a match never reveals anyone
+    # outside the user's scope
+    candidates = people_in_scope(by, INSIDER_ROLES).filter(city_id__in=city_ids)
     matcher = PersonMatcher(
         names=[n for _l, n, _p in entries],
         phones=[p for _l, _n, p in entries],
-        among=Person.objects.filter(city_id__in=city_ids),
+        among=candidates,
+        within=candidates,
     )
     people, unknown = [], []
     for line, name, phone in entries:

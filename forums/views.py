@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.exports import csv_cell
 from portal.models import City
 from workflows.engine import WorkflowError, history
 
@@ -516,9 +517,8 @@ def issues_list(request):
 
 
 def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell a spreadsheet will not run as a formula (the portal's one helper)."""
+    return csv_cell("" if value is None else str(value))
 
 
 def _issues_csv(qs):

@@ -14,8 +14,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic.mixins import RevisionsRevertMixin
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from portal.admin_exports import SafeExportSnippetViewSet
 from portal.my_work import MyWorkPanel, NavItem
 from portal.searchable import HOOK
 from workflows.admin import LimitedPolicy, WorkflowEditView, WorkflowPermissionPolicy, WorkflowSnippetViewSet
@@ -80,7 +81,7 @@ class MinutesViewSet(WorkflowSnippetViewSet):
         return super().get_queryset(request).select_related("meeting")
 
 
-class ForumViewSet(SnippetViewSet):
+class ForumViewSet(SafeExportSnippetViewSet):
     model = Forum
     icon = "group"
     list_display = ["name", "level", "whole_network"]
@@ -88,7 +89,7 @@ class ForumViewSet(SnippetViewSet):
     search_fields = ["name", "description"]
 
 
-class MeetingViewSet(SnippetViewSet):
+class MeetingViewSet(SafeExportSnippetViewSet):
     """Read and exported here; recorded and edited on the site (the services)."""
 
     model = Meeting
@@ -103,7 +104,7 @@ class MeetingViewSet(SnippetViewSet):
         return Meeting.objects.select_related("forum", "host_city")
 
 
-class DecisionViewSet(SnippetViewSet):
+class DecisionViewSet(SafeExportSnippetViewSet):
     """Read and exported here; recorded and answered on the meeting page (the services)."""
 
     model = Decision
@@ -129,7 +130,7 @@ class DecisionViewSet(SnippetViewSet):
         ).select_related("meeting")
 
 
-class ActionItemViewSet(SnippetViewSet):
+class ActionItemViewSet(SafeExportSnippetViewSet):
     """Read and exported here; set and followed up on the meeting page (the services)."""
 
     model = ActionItem
