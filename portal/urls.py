@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include((app_urls, "portal"))),
     path("", include("proposals.urls", namespace="proposals")),
     path("training/", include("training.urls")),
+    path("forums/", include("forums.urls")),
     path("search/", include("search.urls")),
 ]
 

@@ -34,6 +34,7 @@ LOCAL_APPS = [
     "workflows",
     "proposals",
     "training",
+    "forums",
     "search",
 ]
 

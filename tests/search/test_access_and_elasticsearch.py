@@ -19,7 +19,40 @@ from tests.factories import user_with_role
 from .conftest import titles
 
 
+def _forum_records(world):
+    """Forum minutes (a draft, a published and a public one), decisions and action items,
+    in the world's two cities."""
+    from forums import services as forum_services
+    from forums.models import MINUTES_WORKFLOW, Forum
+
+    forum = forum_services.forum_create(
+        by=world.staff, name="Diễn đàn liên thành phố", level=Forum.Level.INTER_CITY, cities=[world.hanoi]
+    )
+    for i, (host, state, public) in enumerate(
+        [(world.hanoi, "draft", False), (world.hanoi, "published", False), (world.danang, "published", True)]
+    ):
+        meeting = forum_services.meeting_create(
+            by=world.staff,
+            forum=forum,
+            title=f"Kỳ họp {i}",
+            date=datetime.date(2025, 3, 1 + i),
+            host_city=host,
+        )
+        minutes = forum_services.minutes_create(
+            meeting=meeting, by=world.staff, body="Biên bản", is_public=public
+        )
+        for name in MINUTES_WORKFLOW.path_to(state):
+            minutes = forum_services.minutes_transition(minutes=minutes, name=name, by=world.staff)
+        forum_services.decision_add(
+            meeting=meeting, by=world.staff, text="Kiến nghị", addressed_to="ministry"
+        )
+        forum_services.action_item_add(
+            meeting=meeting, by=world.staff, text="Việc", owner_city=world.danang, due_on=meeting.date
+        )
+
+
 def test_access_keys_agree_with_visible_q_on_mixed_data(world):
+    _forum_records(world)
     other_trainer = user_with_role(Role.TRAINER, world.hanoi)  # in scope, not listed
     danang_trainer = user_with_role(Role.TRAINER, world.danang)
     world.session.trainers.add(danang_trainer)  # listed, but out of scope
