@@ -42,6 +42,9 @@ def _date(value):
     return None
 
 
+_SLUG = re.compile(r"[a-z0-9_-]{1,50}")
+
+
 def _values(querydict, name, clean):
     out = []
     for raw in querydict.getlist(name)[:MAX_VALUES]:
@@ -57,13 +60,14 @@ def parse_params(querydict) -> SearchParams:
         "type": _values(querydict, "type", lambda v: v if v in types else None),
         "city": _values(querydict, "city", lambda v: str(n) if (n := _int(v, 1, 2**62)) else None),
         "year": _values(querydict, "year", lambda v: str(n) if (n := _int(v, 1900, 2100)) else None),
-        "level": _values(querydict, "level", lambda v: v.strip()[:50] or None),
+        # facet codes are slugs; anything else (a NUL byte, markup) is ignored
+        "level": _values(querydict, "level", lambda v: v if _SLUG.fullmatch(v) else None),
     }
     assert set(filters) == set(FACETS)
     date_from, date_to = _date(querydict.get("from")), _date(querydict.get("to"))
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
-    query = parse_query(querydict.get("q", ""))
+    query = parse_query(querydict.get("q", "").replace("\x00", ""))
     sort = querydict.get("sort")
     if sort not in ("relevance", "date"):
         sort = "relevance" if query else "date"
