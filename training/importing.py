@@ -6,20 +6,17 @@ session code, date, name, gender, year of birth, phone, organisation, role, pres
 """
 
 import codecs
-import datetime
-import unicodedata
-from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from portal import sheets
+from portal.imports import AllOrNothingRows, ImportReport, run_import
 from portal.models import Person
-from portal.selectors import PersonMatch, PersonMatcher
+from portal.selectors import PersonMatcher
 from portal.sheets import parse_date, parse_gender, parse_present
 from portal.text import fold, normalize_phone
 
@@ -30,12 +27,6 @@ from .services import TrainingError
 
 class ImportFileError(TrainingError):
     """The file as a whole cannot be read (encoding, format, columns)."""
-
-
-class ImportAborted(Exception):
-    def __init__(self, row, error):
-        super().__init__(row, error)
-        self.row, self.error = row, error
 
 
 # key -> (English header, Vietnamese header). The template and exports use the active language.
@@ -83,47 +74,9 @@ def decode_sheet_bytes(data: bytes) -> str:
         raise ImportFileError(exc.message) from exc
 
 
-def _role_lookup():
-    from django.utils import translation
-
-    table = {}
-    for code, label in Person.NetworkRole.choices:
-        table[fold(code.replace("_", " "))] = code
-        table[fold(str(label))] = code
-        for language in ("en", "vi"):
-            with translation.override(language):
-                table[fold(str(label))] = code
-    return table
-
-
-def parse_role(value):
-    text = fold(str(value or ""))
-    if not text:
-        return ""
-    table = _role_lookup()
-    if text in table:
-        return table[text]
-    raise ValueError(_("“%(value)s” is not a known role") % {"value": value})
-
-
-def parse_year(value):
-    if value in (None, ""):
-        return None
-    try:
-        year = int(float(str(value).strip()))
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value}) from None
-    if not 1900 <= year <= datetime.date.today().year:
-        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value})
-    return year
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+parse_role = sheets.parse_role
+parse_year = sheets.parse_year
+_text = sheets.cell_text
 
 
 # --- the resource -------------------------------------------------------------------------
@@ -142,7 +95,7 @@ class DayWidget(widgets.Widget):
         return value.strftime("%d/%m/%Y") if value else ""
 
 
-class AttendanceResource(resources.ModelResource):
+class AttendanceResource(AllOrNothingRows, resources.ModelResource):
     """One row per person and day. Reads people through the registry's matching rules;
     writes the person (when new), their roster row and the day's present flag."""
 
@@ -319,14 +272,10 @@ class AttendanceResource(resources.ModelResource):
         return _("Row %(row)s: %(details)s") % {"row": number, "details": details}
 
     def import_row(self, row, instance_loader, **kwargs):
-        self._row_number = kwargs["row_number"]
         self._row_keys = []
-        result = super().import_row(row, instance_loader, **kwargs)
-        for error in result.errors:
-            if isinstance(error.error, DatabaseError):
-                # Rows run without savepoints (one transaction for the whole sheet): after a
-                # database error nothing further can be checked, so stop here.
-                raise ImportAborted(self._row_number + 1, error.error) from error.error
+        result = super().import_row(
+            row, instance_loader, **kwargs
+        )  # AllOrNothingRows stops at a database error
         if result.errors or result.validation_error:
             for key in self._row_keys:  # whatever this row made was rolled back with it
                 self.people.pop(key, None)
@@ -379,32 +328,6 @@ class AttendanceResource(resources.ModelResource):
         self.day_rows[(attendance.pk, instance.day)] = instance
 
 
-@dataclass
-class ImportReport:
-    new: int = 0
-    updated: int = 0
-    skipped: int = 0
-    total: int = 0
-    new_people: int = 0
-    errors: list = field(default_factory=list)  # sentences, one per bad row
-    matches: list = field(default_factory=list)  # (row, PersonMatch)
-    committed: bool = False
-
-    @property
-    def ok(self):
-        return not self.errors
-
-
-def _row_errors(result):
-    messages = []
-    for number, errors in result.row_errors():
-        for error in errors:
-            messages.append(_("Row %(row)s: %(error)s") % {"row": number + 1, "error": error.error})
-    for invalid in result.invalid_rows:
-        messages.extend(invalid.error.messages)
-    return messages
-
-
 def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool) -> ImportReport:
     """Read an attendance sheet into a session. Dry run: report what would happen and write
     nothing. Otherwise all or nothing: with any bad row, nothing is written."""
@@ -412,36 +335,14 @@ def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool)
         raise TrainingError(_("You may not import attendance into this session."))
     dataset = load_dataset(data, filename)
     resource = AttendanceResource(session=session, user=by)
-    with transaction.atomic():
+    return run_import(
+        resource=resource,
+        dataset=dataset,
+        dry_run=dry_run,
         # One import at a time per session: a second confirm waits, then sees the first's rows.
-        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
-        try:
-            # use_transactions=False: no savepoint per row, the whole sheet is this one atomic
-            # block (rolled back below on a dry run or any bad row).
-            result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
-        except ImportAborted as exc:
-            transaction.set_rollback(True)
-            raise TrainingError(
-                _("Row %(row)s could not be saved (%(error)s); nothing was imported.")
-                % {"row": exc.row, "error": exc.error}
-            ) from exc
-        totals = result.totals
-        report = ImportReport(
-            new=totals.get("new", 0),
-            updated=totals.get("update", 0),
-            skipped=totals.get("skip", 0),
-            total=result.total_rows,
-            new_people=resource.new_people,
-            errors=[str(m) for m in _row_errors(result)],
-            matches=resource.matches,
-        )
-        if result.base_errors:
-            report.errors += [str(e.error) for e in result.base_errors]
-        if dry_run or report.errors:
-            transaction.set_rollback(True)
-        else:
-            report.committed = True
-    return report
+        lock=lambda: TrainingSession.objects.select_for_update().filter(pk=session.pk).first(),
+        error_class=TrainingError,
+    )
 
 
 def attendance_export(*, session, by, file_format="xlsx", template=False):
@@ -478,11 +379,3 @@ def attendance_export(*, session, by, file_format="xlsx", template=False):
         # UTF-8 with a BOM so Excel on Windows shows the diacritics.
         return codecs.BOM_UTF8 + dataset.export("csv").encode("utf-8")
     return dataset.export("xlsx")
-
-
-def match_sentence(number, match: PersonMatch):
-    return _("Row %(row)s: reused %(name)s (%(reason)s).") % {
-        "row": number,
-        "name": match.person.name,
-        "reason": match.reason_label,
-    }

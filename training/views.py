@@ -1,11 +1,7 @@
 """Trainer screens: thin views that fetch what the user may access, call a service, say
 what happened and redirect. Everything works without JavaScript."""
 
-import contextlib
 import datetime
-import os
-import tempfile
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.imports import match_sentence, stash_drop, stash_get, stash_put
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
@@ -26,7 +23,7 @@ from workflows.engine import WorkflowError, history
 
 from . import selectors
 from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
-from .importing import attendance_export, attendance_import, match_sentence
+from .importing import attendance_export, attendance_import
 from .models import TRAINING_WORKFLOW, Attendance, TrainingSession
 from .selectors import present_count, roster, sessions_for, statistics_by_role, training_statistics
 from .services import (
@@ -290,36 +287,9 @@ def session_report(request, pk):
 
 # --- import and export ----------------------------------------------------------------------
 
-_STASH_DIR = os.path.join(tempfile.gettempdir(), "cdf-training-imports")
 
-
-def _stash(request, session, data, filename):
-    """Keep the uploaded bytes between preview and confirm, keyed to this user's session."""
-    os.makedirs(_STASH_DIR, exist_ok=True)
-    token = uuid.uuid4().hex
-    with open(os.path.join(_STASH_DIR, token), "wb") as fh:
-        fh.write(data)
-    request.session[f"training_import_{session.pk}"] = {"token": token, "name": filename}
-    return token
-
-
-def _unstash(request, session, token):
-    stash = request.session.get(f"training_import_{session.pk}")
-    if not stash or stash["token"] != token:
-        return None, None
-    path = os.path.join(_STASH_DIR, stash["token"])
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(), stash["name"]
-    except FileNotFoundError:
-        return None, None
-
-
-def _drop_stash(request, session):
-    stash = request.session.pop(f"training_import_{session.pk}", None)
-    if stash:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(_STASH_DIR, stash["token"]))
+def _stash_key(session):
+    return f"training_{session.pk}"
 
 
 @login_required
@@ -342,7 +312,7 @@ def import_sheet(request, pk):
             context["report"] = report
             context["matches"] = [match_sentence(n, m) for n, m in report.matches]
             if report.ok:
-                context["token"] = _stash(request, session, data, upload.name)
+                context["token"] = stash_put(request, _stash_key(session), data, upload.name)
     return render(request, "training/import.html", context)
 
 
@@ -352,7 +322,7 @@ def import_confirm(request, pk):
     session = _session_or_404(request, pk)
     if not selectors.can_edit(request.user, session):
         raise PermissionDenied
-    data, filename = _unstash(request, session, request.POST.get("token", ""))
+    data, filename = stash_get(request, _stash_key(session), request.POST.get("token", ""))
     if data is None:
         messages.error(request, _("The uploaded sheet has expired; upload it again."))
         return redirect("training:import_sheet", pk=session.pk)
@@ -366,7 +336,7 @@ def import_confirm(request, pk):
     if not report.committed:
         messages.error(request, _("Nothing was imported: %(error)s") % {"error": report.errors[0]})
         return redirect("training:import_sheet", pk=session.pk)
-    _drop_stash(request, session)
+    stash_drop(request, _stash_key(session))
     messages.success(
         request,
         _("Imported: %(new)s new, %(updated)s updated, %(skipped)s unchanged rows; %(people)s new people.")
