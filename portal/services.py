@@ -76,11 +76,23 @@ class PersonMergeError(Exception):
 
 @transaction.atomic
 def person_match_or_create(
-    *, name, gender="", phone="", year_of_birth=None, city=None, organisation="", network_role="", among=None
+    *,
+    name,
+    gender="",
+    phone="",
+    year_of_birth=None,
+    city=None,
+    organisation="",
+    network_role="",
+    among=None,
+    accept=None,
 ):
     """The person a new entry stands for: an existing one when person_find_match finds them
-    (returned with the match, so the caller can say who and why), else a new one."""
-    match = person_find_match(name=name, phone=phone, year_of_birth=year_of_birth, city=city, among=among)
+    (returned with the match, so the caller can say who and why), else a new one. `accept`
+    narrows the people a match may be (see PersonMatcher.match)."""
+    match = person_find_match(
+        name=name, phone=phone, year_of_birth=year_of_birth, city=city, among=among, accept=accept
+    )
     if match is not None:
         return match.person, match
     person = Person(

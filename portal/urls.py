@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include((app_urls, "portal"))),
     path("", include("proposals.urls", namespace="proposals")),
     path("training/", include("training.urls")),
+    path("exchanges/", include("exchanges.urls")),
 ]
 
 if settings.DEBUG:

@@ -34,6 +34,7 @@ LOCAL_APPS = [
     "workflows",
     "proposals",
     "training",
+    "exchanges",
 ]
 
 INSTALLED_APPS = LOCAL_APPS + [
