@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_fsm import can_proceed
 from PIL import Image
 
 from exchanges import services
@@ -77,6 +78,9 @@ def plan(
 def advance(exchange, state, *, net):
     """Take an exchange to `state` along the declared path, each step by who may fire it."""
     for name in EXCHANGE_WORKFLOW.path_to(state):
+        exchange = ExchangeVisit.objects.get(pk=exchange.pk)
+        if not can_proceed(getattr(exchange, name), check_conditions=False):
+            continue  # already past this step
         if name == "mark_held":
             exchange = services.exchange_mark_held(exchange=exchange, by=net.host_secretary)
         elif name == "submit_report":
