@@ -23,16 +23,21 @@ seed: migrate
 ## make run: venv, install, migrate, demo data, serve on http://$(HOST) (SQLite by default)
 run: seed
 	@echo "Serving the CDF Portal on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
-	$(PY) manage.py runserver $(HOST)
+	@# work after commit (e-mail, search indexing) runs in a worker beside the server
+	$(PY) manage.py db_worker --backend effects --interval 2 --no-startup-delay & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST)
 
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$status
 
+## make lint: ruff, and the import contracts that keep the apps' dependency direction
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

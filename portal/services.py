@@ -173,3 +173,12 @@ def _repoint_relations(keep, remove):
         if n:
             moved[str(rel.related_model._meta.verbose_name_plural)] = n
     return moved
+
+
+def user_language_set(*, user, language):
+    """Keep the user's language (Wagtail's profile preference, also used by the admin)."""
+    from wagtail.users.models import UserProfile
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    UserProfile.objects.update_or_create(user=user, defaults={"preferred_language": language})

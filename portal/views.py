@@ -1,15 +1,27 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language as django_set_language
 
 from .forms import PersonMergeForm
 from .models import Role
 from .my_work import my_work_panels
 from .permissions import user_has_role
 from .selectors import memberships_for_display, person_duplicate_groups, person_related_counts
-from .services import PersonMergeError, person_merge
+from .services import PersonMergeError, person_merge, user_language_set
+
+
+def set_language(request):
+    """Django's language switch; for a logged-in user the choice is also kept as their
+    preference, so e-mail about their records comes in that language."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+    return response
 
 
 @login_required

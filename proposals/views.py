@@ -193,20 +193,9 @@ def proposal_attachments(request, pk):
 def proposal_detail(request, pk):
     proposal = selectors.proposal_for(request.user, pk)
     proposal = Proposal.objects.with_money().with_places().get(pk=proposal.pk)
-    names = PROPOSAL_WORKFLOW.available_transitions(proposal, request.user)
-    actions = [
-        {
-            "name": name,
-            "label": PROPOSAL_WORKFLOW.transition_label(name),
-            "style": PROPOSAL_WORKFLOW.spec(name).custom.get("style", ""),
-            "comment_required": PROPOSAL_WORKFLOW.comment_required(name),
-            "form_page": PROPOSAL_WORKFLOW.spec(name).custom.get("form"),
-        }
-        for name in names
-    ]
     context = {
         "proposal": proposal,
-        "actions": actions,
+        "actions": PROPOSAL_WORKFLOW.actions_for(proposal, request.user),
         "lines": proposal.budget_lines.all(),
         "attachments": proposal.attachments.select_related("document"),
         "history": history(proposal),
@@ -253,7 +242,7 @@ def proposal_transition(request, pk, name):
 @login_required
 def proposal_disburse(request, pk):
     proposal = selectors.proposal_for(request.user, pk)
-    if "disburse" not in PROPOSAL_WORKFLOW.available_transitions(proposal, request.user):
+    if "disburse" not in {a.name for a in PROPOSAL_WORKFLOW.actions_for(proposal, request.user)}:
         raise PermissionDenied
     form = DisburseForm(
         request.POST or None,
@@ -288,7 +277,7 @@ def proposal_disburse(request, pk):
 @login_required
 def proposal_complete(request, pk):
     proposal = selectors.proposal_for(request.user, pk)
-    if "complete" not in PROPOSAL_WORKFLOW.available_transitions(proposal, request.user):
+    if "complete" not in {a.name for a in PROPOSAL_WORKFLOW.actions_for(proposal, request.user)}:
         raise PermissionDenied
     form = CompleteForm(request.POST or None, request.FILES or None, initial={"state": proposal.state})
     if request.method == "POST" and form.is_valid():

@@ -33,12 +33,11 @@ def proposal_nav(user):
 from django.urls import path  # noqa: E402
 from wagtail.admin.panels import FieldPanel  # noqa: E402
 from wagtail.admin.widgets.button import Button  # noqa: E402
-from wagtail.permission_policies.base import ModelPermissionPolicy  # noqa: E402
 from wagtail.permissions import register_permission_policy  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup  # noqa: E402
 
-from workflows.admin import WorkflowPermissionPolicy, WorkflowSnippetViewSet  # noqa: E402
+from workflows.admin import LimitedPolicy, WorkflowPermissionPolicy, WorkflowSnippetViewSet  # noqa: E402
 
 from . import admin_views, services  # noqa: E402
 from .models import CityFund, CityWorkflowPolicy, LedgerEntry, Proposal  # noqa: E402
@@ -46,20 +45,6 @@ from .models import CityFund, CityWorkflowPolicy, LedgerEntry, Proposal  # noqa:
 
 def _proposal_update(proposal, by, fields):
     return services.proposal_update(proposal=proposal, by=by, **fields)
-
-
-class LimitedPolicy(ModelPermissionPolicy):
-    """Model permissions, minus the actions this model never allows in the admin."""
-
-    def __init__(self, model, *, denied):
-        super().__init__(model)
-        self.denied = set(denied)
-
-    def user_has_permission(self, user, action):
-        return action not in self.denied and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class PolicyViewSet(SnippetViewSet):

@@ -12,11 +12,11 @@ from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSe
 from .engine import WorkflowError, workflow_for
 
 
-class WorkflowPermissionPolicy(ModelPermissionPolicy):
-    """Model permissions (the staff group's), minus actions the admin never does for this
-    model, and per record the workflow's view/edit maps."""
+class LimitedPolicy(ModelPermissionPolicy):
+    """Model permissions (the staff group's), minus the actions the admin never does for this
+    model (records written only by their services)."""
 
-    def __init__(self, model, *, denied=("add", "delete")):
+    def __init__(self, model, *, denied):
         super().__init__(model)
         self.denied = set(denied)
 
@@ -25,6 +25,14 @@ class WorkflowPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+
+class WorkflowPermissionPolicy(LimitedPolicy):
+    """A tracked record: never added or deleted in the admin, and per record the workflow's
+    view/edit maps."""
+
+    def __init__(self, model, *, denied=("add", "delete")):
+        super().__init__(model, denied=denied)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):

@@ -24,6 +24,7 @@ diagrams, notifications and search, and ``transition_fire`` is the one way to fi
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -47,8 +48,13 @@ logger = logging.getLogger(__name__)
 
 # Sent (robustly: each receiver on its own) after the transaction that fired a transition
 # commits. Notifications and search indexing listen here. kwargs: instance, name, source,
-# target, by, comment.
+# target, by, comment, notify (False for transitions fired under `notifications.muted()`).
 transition_committed = Signal()
+
+# Whether transitions fired in this context should notify people. Read when a transition is
+# fired (its effects run later, after commit, when the caller's context is gone) and sent with
+# `transition_committed` as `notify`. `workflows.notifications.muted()` turns it off.
+NOTIFY = contextvars.ContextVar("workflows_notify", default=True)
 
 # Pseudo-roles for view maps: anyone logged in, and anyone at all (the latter only for records
 # the workflow's `public` condition lets through).
@@ -461,13 +467,13 @@ class Workflow:
             )
         return edges
 
-    def path_to(self, state, policy=None) -> list[str]:
-        """The shortest list of transition names leading from the initial state to `state`,
-        derived from the declaration (for demo data, factories and benchmarks). With a policy,
-        only the paths it allows. Raises ValueError when no path exists."""
+    def steps_to(self, state, policy=None) -> list[tuple[str, str]]:
+        """The shortest walk from the initial state to `state` as (transition name, state
+        reached) pairs, derived from the declaration (for demo data, factories and benchmarks).
+        With a policy, only the paths it allows. Raises ValueError when no path exists."""
         start = str(self.initial_state)
         state = str(state)
-        seen = {start: []}
+        seen: dict[str, list[tuple[str, str]]] = {start: []}
         queue = deque([start])
         edges = self.graph(policy)
         while queue:
@@ -479,9 +485,13 @@ class Workflow:
                     continue
                 for target, _label in edge["targets"]:
                     if str(target) not in seen:
-                        seen[str(target)] = seen[current] + [edge["name"]]
+                        seen[str(target)] = [*seen[current], (edge["name"], str(target))]
                         queue.append(str(target))
         raise ValueError(f"No path to {state!r} in {self.model.__name__}'s workflow")
+
+    def path_to(self, state, policy=None) -> list[str]:
+        """The transition names of `steps_to(state, policy)`."""
+        return [name for name, _reached in self.steps_to(state, policy)]
 
     def role_label(self, code):
         """A role's name for people: the portal's roles, the pseudo-roles, and a model's own
@@ -660,6 +670,7 @@ def transition_fire(
             logger.warning("transition %s on %r broke a constraint: %s", name, locked, exc)
             raise TransitionRefused(_("The record's data is not valid for this action.")) from exc
         target = wf.state_of(locked)
+        notify = NOTIFY.get()
 
         def _after_commit():
             if after is not None:
@@ -675,6 +686,7 @@ def transition_fire(
                 target=target,
                 by=by,
                 comment=comment,
+                notify=notify,
             )
             for receiver, result in results:
                 if isinstance(result, Exception):

@@ -4,7 +4,6 @@ django-tasks (the database queue outside tests), so a mail server that is down n
 done action into an error; the task logs each failure and retries."""
 
 import contextlib
-import contextvars
 import logging
 import re
 
@@ -19,21 +18,20 @@ from django.utils.text import Truncator
 from portal.permissions import users_with_role
 from portal.text import display_name
 
-from .engine import transition_committed, workflow_for
+from .engine import NOTIFY, transition_committed, workflow_for
 
 logger = logging.getLogger(__name__)
-
-_muted = contextvars.ContextVar("workflow_mail_muted", default=False)
 
 
 @contextlib.contextmanager
 def muted():
-    """No transition mail while this block runs (demo data, bulk scripts)."""
-    token = _muted.set(True)
+    """No transition mail for transitions fired in this block (demo data, bulk scripts), even
+    when their transaction commits after the block has ended."""
+    token = NOTIFY.set(False)
     try:
         yield
     finally:
-        _muted.reset(token)
+        NOTIFY.reset(token)
 
 
 def recipients(obj, *, by=None):
@@ -93,8 +91,8 @@ def build_message(obj, *, user, name, by, comment, can_act, target=None):
 
 
 @receiver(transition_committed, dispatch_uid="workflows_queue_transition_mail")
-def queue_transition_mail(sender, instance, name, target, by, comment="", **kwargs):
-    if _muted.get():
+def queue_transition_mail(sender, instance, name, target, by, comment="", notify=True, **kwargs):
+    if not notify:
         return
     from .tasks import send_transition_mail
 

@@ -7,22 +7,8 @@ import factory
 
 from portal.models import Role
 from proposals import services
-from proposals.models import LedgerEntry, Proposal
+from proposals.models import PROPOSAL_WORKFLOW, LedgerEntry, Proposal
 from tests.factories import CommunityFactory, user_with_role
-
-ADVANCE = {
-    # state -> list of (service, role that fires it)
-    "submitted": ["submit"],
-    "endorsed": ["submit", "endorse"],
-    "revision_requested": ["submit", "request_revision"],
-    "approved": ["submit", "endorse", "approve"],
-    "funded": ["submit", "endorse", "approve", "disburse"],
-    "in_progress": ["submit", "endorse", "approve", "disburse", "start"],
-    "completed": ["submit", "endorse", "approve", "disburse", "start", "complete"],
-    "closed": ["submit", "endorse", "approve", "disburse", "start", "complete", "close"],
-    "rejected": ["submit", "endorse", "reject"],
-    "withdrawn": ["withdraw"],
-}
 
 
 class Actors:
@@ -69,10 +55,11 @@ def make_proposal(actors, *, state="draft", amount=50_000_000, funding_type="gra
         requested_amount=amount,
         contribution_cash=contribution,
     )
-    for step in ADVANCE.get(state, []):
-        p = advance(p, step, actors)
     if not p.policy.ward_endorsement_required and state == "endorsed":
-        state = "submitted"
+        state = "submitted"  # a city without the ward step has no "endorsed"
+    # the walk comes from the declaration, under the city's policy
+    for step in PROPOSAL_WORKFLOW.path_to(state, p.policy):
+        p = advance(p, step, actors)
     assert p.state == state, (p.state, state)
     return Proposal.objects.with_places().get(pk=p.pk)
 
@@ -83,7 +70,7 @@ def advance(p, step, actors):
         return services.proposal_submit(proposal=p, by=a.rep)
     ward_step = p.policy.ward_endorsement_required
     if step == "endorse":
-        return services.proposal_endorse(proposal=p, by=a.ward) if ward_step else p
+        return services.proposal_endorse(proposal=p, by=a.ward)
     if step == "approve":
         return services.proposal_approve(proposal=p, by=a.city)
     if step == "request_revision":
@@ -105,6 +92,10 @@ def advance(p, step, actors):
         return services.proposal_reject(proposal=p, by=a.city, comment="Không phù hợp")
     if step == "withdraw":
         return services.proposal_withdraw(proposal=p, by=a.rep)
+    if step == "programme_approve":
+        return services.proposal_programme_approve(proposal=p, by=user_with_role(Role.PROGRAMME_STAFF))
+    if step == "resubmit":
+        return services.proposal_resubmit(proposal=p, by=a.rep)
     raise ValueError(step)
 
 
