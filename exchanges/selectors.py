@@ -2,7 +2,6 @@
 filtered list, one exchange with everything its page shows, and the network's figures."""
 
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
 
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
@@ -96,15 +95,15 @@ def exchanges_for(user, *, city=None, kind="", year=None, topic="", state=""):
 
 
 def exchange_for(user, pk):
-    """One exchange with what its page reads, or 404; PermissionDenied is the caller's."""
-    return get_object_or_404(
-        ExchangeVisit.objects.select_related("host_city").prefetch_related(
-            "visiting_cities",
-            "host_communities__ward",
-            "visiting_communities__ward__city",
-            "topics",
-        ),
-        pk=pk,
+    """One exchange with what its page reads, or None; whether the user may see it is the
+    caller's question (`can_view`)."""
+    return (
+        ExchangeVisit.objects.select_related("host_city")
+        .prefetch_related(
+            "visiting_cities", "host_communities__ward", "visiting_communities__ward__city", "topics"
+        )
+        .filter(pk=pk)
+        .first()
     )
 
 

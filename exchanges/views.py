@@ -25,11 +25,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _exchange_or_deny(request, pk):
+    """The exchange if the user may view it. Otherwise 404 (not 403: whether an exchange exists
+    is its cities' business), or the login page for the public."""
     exchange = selectors.exchange_for(request.user, pk)
-    if not selectors.can_view(request.user, exchange):
+    if exchange is None or not selectors.can_view(request.user, exchange):
         if not request.user.is_authenticated:
             raise _LoginFirst
-        raise PermissionDenied
+        raise Http404
     return exchange
 
 
@@ -377,11 +379,11 @@ def file_remove(request, pk, file_pk):
 @_login_first
 def file_download(request, file_pk):
     """Report files are never under a public URL: sent only to who may read them."""
-    item = get_object_or_404(ExchangeFile.objects.select_related("exchange"), pk=file_pk)
-    if not selectors.may_read_file(request.user, item):
+    item = ExchangeFile.objects.select_related("exchange").filter(pk=file_pk).first()
+    if item is None or not selectors.may_read_file(request.user, item):
         if not request.user.is_authenticated:
             raise _LoginFirst
-        raise PermissionDenied
+        raise Http404
     response = FileResponse(
         item.file.open("rb"),
         content_type=item.content_type,

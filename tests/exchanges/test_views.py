@@ -26,7 +26,7 @@ def _login(client, user):
     [
         ("planned", "host_secretary", 200),
         ("planned", "visitor_secretary", 200),
-        ("planned", "other_secretary", 403),
+        ("planned", "other_secretary", 404),
         ("planned", "staff", 200),
         ("planned", None, 302),
         ("report_published", "other_secretary", 200),
@@ -59,7 +59,9 @@ def test_public_page_shows_no_personal_data(net, client):
         exchange=exchange, by=net.host_secretary, upload=factories.pdf(), kind="document"
     )
     factories.advance(exchange, "report_published", net=net)
-    html = client.get(reverse("exchanges:detail", args=[exchange.pk])).content.decode()
+    html = client.get(
+        reverse("exchanges:detail", args=[exchange.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "Bài học công khai" in html and "1 person took part" in html
     assert "Lò Thị Riêng Tư" not in html and "0911" not in html
     assert reverse("exchanges:file", args=[public_photo.pk]) in html
@@ -73,6 +75,38 @@ def test_public_page_shows_no_personal_data(net, client):
     assert client.get(reverse("exchanges:file", args=[private_doc.pk])).status_code == 200
 
 
+def test_unknown_and_hidden_look_the_same(net, client):
+    hidden = factories.make(net, "planned")
+    for url in (
+        reverse("exchanges:detail", args=[hidden.pk]),
+        reverse("exchanges:detail", args=[hidden.pk + 999]),
+    ):
+        assert client.get(url).status_code == 302  # the public: log in first, either way
+        assert _login(client, net.other_secretary).get(url).status_code == 404
+        client.logout()
+
+
+def test_detail_page_constant_queries(net, client, django_assert_max_num_queries):
+    exchange = factories.make(net, "held")
+    _login(client, net.host_secretary)
+    url = reverse("exchanges:detail", args=[exchange.pk])
+    client.get(url)
+    with django_assert_max_num_queries(25) as first:
+        client.get(url)
+    for i in range(6):
+        services.participant_add(exchange=exchange, by=net.host_secretary, city=net.host, name=f"Người {i}")
+        services.participant_add(
+            exchange=exchange, by=net.visitor_secretary, city=net.visitor, name=f"Khách {i}"
+        )
+    services.lesson_save(exchange=exchange, by=net.visitor_secretary, city=net.visitor, lessons="Bài học")
+    services.exchange_file_add(
+        exchange=exchange, by=net.host_secretary, upload=factories.photo(), kind="photo"
+    )
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('<tr id="p') == 12
+
+
 def test_files_are_private_until_published(net, client):
     exchange = factories.make(net, "held")
     item = services.exchange_file_add(
@@ -81,7 +115,7 @@ def test_files_are_private_until_published(net, client):
     assert item.file.name.startswith("documents/exchanges/")
     url = reverse("exchanges:file", args=[item.pk])
     assert client.get(url).status_code == 302
-    assert _login(client, net.other_secretary).get(url).status_code == 403
+    assert _login(client, net.other_secretary).get(url).status_code == 404
     response = _login(client, net.visitor_secretary).get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -161,9 +195,9 @@ def test_posts_by_outsiders_are_refused(net, client):
     _login(client, net.other_secretary)
     for name in ("participant_add", "lesson_save", "report_save", "file_add"):
         response = client.post(reverse(f"exchanges:{name}", args=[exchange.pk]), {"city": net.visitor.pk})
-        assert response.status_code == 403, name
+        assert response.status_code == 404, name
     response = client.post(reverse("exchanges:transition", args=[exchange.pk, "cancel"]), {"comment": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     _login(client, net.visitor_secretary)
     response = client.post(reverse("exchanges:report_save", args=[exchange.pk]), {"report_text": "Chiếm"})
     assert response.status_code == 403
