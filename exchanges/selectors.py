@@ -1,7 +1,7 @@
 """Read queries for exchange pages: who may do what (asked of the workflow's declaration), the
 filtered list, one exchange with everything its page shows, and the network's figures."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
@@ -129,13 +129,3 @@ def may_read_file(user, file):
     if user is not None and user.is_authenticated:
         return True
     return file.is_public and exchange.is_published and exchange.is_public
-
-
-def years_of(user):
-    return sorted(
-        {d.year for d in ExchangeVisit.objects.visible_to(user).dates("start_date", "year")}, reverse=True
-    )
-
-
-def with_lessons(qs):
-    return qs.prefetch_related(Prefetch("lessons", queryset=ExchangeLesson.objects.select_related("city")))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.imports import match_sentence, stash_drop, stash_get, stash_put
+from portal.models import City
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -141,7 +142,7 @@ def exchange_edit(request, pk):
     form = ExchangeForm(
         request.POST or None,
         initial=initial,
-        cities=type(exchange.host_city).objects.filter(pk=exchange.host_city_id),
+        cities=City.objects.filter(pk=exchange.host_city_id),
     )
     form.fields["host_city"].disabled = True
     if request.method == "POST" and form.is_valid():

@@ -196,3 +196,18 @@ def test_import_page_preview_and_confirm(net, exchange, client):
         reverse("exchanges:import_confirm", args=[exchange.pk]), {"token": token, "city": net.host.pk}
     )
     assert response.status_code == 403
+
+
+def test_merging_two_people_on_one_exchange_keeps_one_row(net, exchange):
+    from portal.services import person_merge
+
+    one, two = (PersonFactory(name="Hồ Văn A", city=net.host) for _ in range(2))
+    for person in (one, two):
+        services.participant_add(
+            exchange=exchange, by=net.host_secretary, city=net.host, name="x", phone=person.phone
+        )
+    assert ExchangeParticipant.objects.filter(exchange=exchange).count() == 2
+    person_merge(keep=one, remove=two, by=net.staff)
+    assert list(ExchangeParticipant.objects.filter(exchange=exchange).values_list("person", flat=True)) == [
+        one.pk
+    ]
