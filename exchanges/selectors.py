@@ -1,7 +1,8 @@
 """Read queries for exchange pages: who may do what (asked of the workflow's declaration), the
 filtered list, one exchange with everything its page shows, and the network's figures."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
@@ -73,11 +74,19 @@ def sees_phones_of(user, city):
 
 
 def exchanges_for(user, *, city=None, kind="", year=None, topic="", state=""):
+    people = (
+        ExchangeParticipant.objects.filter(exchange=OuterRef("pk"))
+        .order_by()
+        .values("exchange")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     qs = (
         ExchangeVisit.objects.visible_to(user)
         .select_related("host_city")
         .prefetch_related("visiting_cities", "topics")
-        .annotate(people=Count("participants", distinct=True))
+        # a correlated count: evaluated for the page's rows only, not grouped over every exchange
+        .annotate(people=Coalesce(Subquery(people), 0))
         .order_by("-start_date", "-pk")
     )
     if city is not None:
