@@ -9,10 +9,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.my_work import MyWorkPanel, NavItem
+from portal.searchable import HOOK as SEARCH_HOOK
 from workflows.admin import WorkflowPermissionPolicy, WorkflowSnippetViewSet
 
 from . import services
 from .models import ExchangeParticipant, ExchangeVisit
+from .searchable import EXCHANGES
 
 
 def _exchange_update(exchange, by, fields):
@@ -102,3 +104,8 @@ def my_exchanges_panel(user):
         context={"exchanges": exchanges},
         order=45,
     )
+
+
+@hooks.register(SEARCH_HOOK)
+def searchable():
+    return EXCHANGES

@@ -9,6 +9,7 @@ from portal.models import Role
 from portal.my_work import NavItem
 from portal.permissions import user_has_role
 
+from .searchable import searchable  # noqa: F401  (registers with search)
 from .selectors import FUND_ROLES, REVIEWER_ROLES
 
 

@@ -13,6 +13,7 @@ from workflows.admin import WorkflowPermissionPolicy, WorkflowSnippetViewSet
 
 from . import selectors, services
 from .models import Attendance, Course, TrainingSession
+from .searchable import searchable  # noqa: F401  (registers with search)
 
 
 def _session_update(session, by, fields):

@@ -367,13 +367,12 @@ class Workflow:
     def available_transitions(self, obj, user) -> list[str]:
         """Transitions `user` may fire on `obj` now (django-fsm's own per-object check; a
         transition without a guard is never available)."""
-        names = []
-        for name in self.transition_names():
-            if name in self.undeclared_guards():
-                continue
-            if has_transition_perm(getattr(obj, name), user):
-                names.append(name)
-        return names
+        unguarded = self.undeclared_guards()
+        return [
+            name
+            for name in self.transition_names()
+            if name not in unguarded and has_transition_perm(getattr(obj, name), user)
+        ]
 
     def actions_for(self, obj, user) -> list[Action]:
         """What the page, the admin and the worklist offer `user` on `obj` now."""

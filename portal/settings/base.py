@@ -35,6 +35,7 @@ LOCAL_APPS = [
     "proposals",
     "training",
     "exchanges",
+    "search",
 ]
 
 INSTALLED_APPS = LOCAL_APPS + [
@@ -168,6 +169,12 @@ TASKS = {
 
 # Search: the database backend unless an Elasticsearch server is configured.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# "auto" (Elasticsearch when ELASTICSEARCH_URL is set, else the database), "database" or
+# "elasticsearch"; the portal's search page falls back to the database when the server is down.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "cdf-portal-search")
+# where index updates are queued (see TASKS)
+SEARCH_TASK_BACKEND = "effects"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # Wagtail

@@ -114,3 +114,24 @@ def pdf(name="bien-ban.pdf"):
     return SimpleUploadedFile(
         name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
     )
+
+
+def mixed_between(host, visitor, host_community, visitor_community, host_secretary, visitor_secretary, staff):
+    """Exchanges in every state, city to city and within the host city, for tests of other apps
+    (search's access keys) that need exchanges among their records."""
+    net = Network(
+        host=host,
+        visitor=visitor,
+        host_community=host_community,
+        visitor_community=visitor_community,
+        host_secretary=host_secretary,
+        visitor_secretary=visitor_secretary,
+        host_official=None,
+        other_secretary=None,
+        staff=staff,
+    )
+    made = []
+    for state in ("planned", "held", "report_submitted", "report_published", "cancelled"):
+        made.append(make(net, state))
+        made.append(make(net, state, kind=ExchangeVisit.Kind.WITHIN_CITY))
+    return made
