@@ -3,14 +3,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.my_work import MyWorkPanel, NavItem
 from portal.searchable import HOOK as SEARCH_HOOK
-from workflows.admin import WorkflowPermissionPolicy, WorkflowSnippetViewSet
+from workflows.admin import LimitedPolicy, WorkflowPermissionPolicy, WorkflowSnippetViewSet
 
 from . import services
 from .models import ExchangeParticipant, ExchangeVisit
@@ -45,16 +44,6 @@ class ExchangeVisitViewSet(WorkflowSnippetViewSet):
     ]
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Participants are read here; they are added on the exchange's page (or by a sheet)."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 class ExchangeParticipantViewSet(SnippetViewSet):
     model = ExchangeParticipant
     inspect_view_enabled = True
@@ -78,7 +67,10 @@ class ExchangesGroup(SnippetViewSetGroup):
 
 
 register_permission_policy(ExchangeVisit, WorkflowPermissionPolicy(ExchangeVisit))
-register_permission_policy(ExchangeParticipant, ReadOnlyPolicy(ExchangeParticipant))
+# participants are read here; they are added on the exchange's page or by a sheet
+register_permission_policy(
+    ExchangeParticipant, LimitedPolicy(ExchangeParticipant, denied=("add", "change", "delete"))
+)
 register_snippet(ExchangesGroup)
 
 
