@@ -50,4 +50,4 @@ messages: install
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .pytest_media
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .pytest_media .pytest_private_media

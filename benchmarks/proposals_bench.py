@@ -321,6 +321,8 @@ def run(cities, wards, users):
     print(f"\n{'what':48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for label, (p50, p95, queries) in results:
         print(f"{label:48} {p50:8.1f} {p95:8.1f} {queries:8d}")
+    ratio = results[0][1][0] / results[2][1][0]
+    print(f"\nreview queue p50 / floor p50: {ratio:.1f}x (issue 8: was 11.7x; goal <= 3x)")
 
 
 if __name__ == "__main__":

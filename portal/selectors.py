@@ -7,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from .models import City, Community, Membership, Person, SavingsGroup
+from .permissions import scope_q
 from .text import fold, normalize_phone
 
 
@@ -66,18 +67,24 @@ class PersonMatcher:
 
     Candidates are read up front for every name and phone given (a whole sheet: a few
     queries, not three per row), then each entry is matched in memory. `remember()` adds a
-    person created meanwhile, so later entries of the same batch find them too."""
+    person created meanwhile, so later entries of the same batch find them too.
+
+    `within` (a Person queryset: the people the acting user covers, e.g. `people_in_scope`)
+    limits rules 1 and 3: nobody learns through a match that a phone number or a name belongs
+    to someone in a city they do not cover. Without a match a new person is made; staff merge
+    the duplicate later (`person_duplicate_groups`)."""
 
     CHUNK = 900  # stays under SQLite's limit on query parameters
 
-    def __init__(self, *, names=(), phones=(), city=None, among=None):
+    def __init__(self, *, names=(), phones=(), city=None, among=None, within=None):
         self.city = city
+        registry = Person.objects.all() if within is None else within
         self.by_phone, self.among, self.in_city = {}, defaultdict(list), defaultdict(list)
         self.phone_people = defaultdict(list)  # every person with the phone, oldest first
         phones = sorted({normalize_phone(p) for p in phones} - {""})
         names = sorted({fold(n) for n in names} - {""})
         for chunk in self._chunks(phones):
-            for person in Person.objects.filter(phone_normalized__in=chunk).order_by("pk"):
+            for person in registry.filter(phone_normalized__in=chunk).order_by("pk"):
                 self.by_phone.setdefault(person.phone_normalized, person)
                 self.phone_people[person.phone_normalized].append(person)
         for chunk in self._chunks(names):
@@ -85,7 +92,7 @@ class PersonMatcher:
                 for person in among.filter(name_folded__in=chunk).order_by("pk").distinct():
                     self.among[person.name_folded].append(person)
             if city is not None:
-                for person in Person.objects.filter(
+                for person in registry.filter(
                     city=city, name_folded__in=chunk, year_of_birth__isnull=False
                 ).order_by("pk"):
                     self.in_city[person.name_folded].append(person)
@@ -131,9 +138,15 @@ class PersonMatcher:
         return None
 
 
-def person_find_match(*, name, phone="", year_of_birth=None, city=None, among=None, accept=None):
+def people_in_scope(user, roles):
+    """The registry's people in the places where the user holds one of `roles` (everyone for a
+    national role): what person matching may reveal to them."""
+    return Person.objects.filter(scope_q(Person, user, roles))
+
+
+def person_find_match(*, name, phone="", year_of_birth=None, city=None, among=None, within=None, accept=None):
     """The existing person one new entry stands for, or None (rules: `PersonMatcher`)."""
-    matcher = PersonMatcher(names=[name], phones=[phone], city=city, among=among)
+    matcher = PersonMatcher(names=[name], phones=[phone], city=city, among=among, within=within)
     return matcher.match(name=name, phone=phone, year_of_birth=year_of_birth, accept=accept)
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language as django_set_language
@@ -76,3 +77,16 @@ def person_merge_view(request):
             remove_counts=person_related_counts(remove),
         )
     return render(request, "portal/person_merge.html", context)
+
+
+def public_media(request, path):
+    """MEDIA_ROOT in development (DEBUG): public files only, never a private path, even one
+    left there by an older version."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    from .storage import is_private
+
+    if is_private(path):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -4,14 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from .admin_exports import SafeExportSnippetViewSet
 from .models import City, Community, Membership, Person, Province, Role, SavingsGroup, Ward
 from .my_work import NavItem
 from .permissions import user_has_role
 
 
-class ProvinceViewSet(SnippetViewSet):
+class ProvinceViewSet(SafeExportSnippetViewSet):
     model = Province
     icon = "site"
     list_display = ["name", "region"]
@@ -19,7 +20,7 @@ class ProvinceViewSet(SnippetViewSet):
     search_fields = ["name", "name_folded"]
 
 
-class CityViewSet(SnippetViewSet):
+class CityViewSet(SafeExportSnippetViewSet):
     model = City
     icon = "home"
     list_display = ["name", "province", "cdf_member_since", "is_active"]
@@ -31,7 +32,7 @@ class CityViewSet(SnippetViewSet):
         return City.objects.select_related("province")
 
 
-class WardViewSet(SnippetViewSet):
+class WardViewSet(SafeExportSnippetViewSet):
     model = Ward
     icon = "group"
     list_display = ["name", "city"]
@@ -42,7 +43,7 @@ class WardViewSet(SnippetViewSet):
         return Ward.objects.select_related("city")
 
 
-class CommunityViewSet(SnippetViewSet):
+class CommunityViewSet(SafeExportSnippetViewSet):
     model = Community
     icon = "group"
     list_display = ["name", "ward", "households", "population"]
@@ -54,7 +55,7 @@ class CommunityViewSet(SnippetViewSet):
         return Community.objects.select_related("ward")
 
 
-class SavingsGroupViewSet(SnippetViewSet):
+class SavingsGroupViewSet(SafeExportSnippetViewSet):
     model = SavingsGroup
     icon = "pick"
     list_display = ["name", "community", "founded", "members", "savings_balance"]
@@ -66,7 +67,7 @@ class SavingsGroupViewSet(SnippetViewSet):
         return SavingsGroup.objects.select_related("community")
 
 
-class PersonViewSet(SnippetViewSet):
+class PersonViewSet(SafeExportSnippetViewSet):
     model = Person
     icon = "user"
     list_display = ["name", "gender", "year_of_birth", "city", "organisation", "network_role"]
@@ -78,7 +79,7 @@ class PersonViewSet(SnippetViewSet):
         return Person.objects.select_related("city")
 
 
-class MembershipViewSet(SnippetViewSet):
+class MembershipViewSet(SafeExportSnippetViewSet):
     model = Membership
     icon = "lock"
     list_display = ["user", "role", "scope_label", "is_active"]

@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import MoneyField, MoneyInput
 from portal.models import Ward
 
 from .files import MAX_UPLOAD_BYTES
@@ -11,13 +12,9 @@ from .services import CONTRIBUTION_KINDS, EDITABLE_FIELDS
 
 
 def vnd_field(label, *, required=True, min_value=0, help_text=""):
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        min_value=min_value,
-        max_value=MAX_AMOUNT,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+    """Whole VND as people type it: 1.500.000, 1 500 000, 1500000, 1,500,000."""
+    return MoneyField(
+        label=label, required=required, min_value=min_value, max_value=MAX_AMOUNT, help_text=help_text
     )
 
 
@@ -125,12 +122,13 @@ class ContributionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[(k.value, k.label) for k in LedgerEntry.Kind if k in CONTRIBUTION_KINDS]
     )
-    amount = forms.IntegerField(
+    amount = MoneyField(
         label=_("Amount (VND)"),
         min_value=-MAX_AMOUNT,
         max_value=MAX_AMOUNT,
         help_text=_("An adjustment may be negative."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        # the numeric keypad of some phones has no minus sign
+        widget=MoneyInput(attrs={"inputmode": "text"}),
     )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     description = forms.CharField(label=_("Description"), required=False, max_length=300)

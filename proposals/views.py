@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.exports import dataset_bytes
 from portal.models import City, Community, Role
 from portal.permissions import scope_filter, user_has_role
 from workflows.engine import WorkflowError, history
@@ -36,6 +37,7 @@ from .forms import (
 from .models import PROPOSAL_WORKFLOW, CityFund, LedgerEntry, Proposal, ProposalAttachment
 
 PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(request, qs):
@@ -394,16 +396,9 @@ def proposal_export(request, fmt):
     ).with_money()
     dataset = ProposalResource().export(qs)
     stamp = datetime.date.today().isoformat()
-    if fmt == "csv":
-        # with a BOM so Excel opens Vietnamese text correctly
-        response = HttpResponse(
-            dataset.export("csv").encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    # formula-safe cells: a title like "=HYPERLINK(...)" arrives in Excel as text
+    response = HttpResponse(dataset_bytes(dataset, fmt), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="proposals-{stamp}.{fmt}"'
     return response
 

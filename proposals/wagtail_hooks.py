@@ -36,8 +36,9 @@ from wagtail.admin.panels import FieldPanel  # noqa: E402
 from wagtail.admin.widgets.button import Button  # noqa: E402
 from wagtail.permissions import register_permission_policy  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup  # noqa: E402
+from wagtail.snippets.views.snippets import SnippetViewSetGroup  # noqa: E402
 
+from portal.admin_exports import SafeExportSnippetViewSet  # noqa: E402
 from workflows.admin import LimitedPolicy, WorkflowPermissionPolicy, WorkflowSnippetViewSet  # noqa: E402
 
 from . import admin_views, services  # noqa: E402
@@ -48,7 +49,7 @@ def _proposal_update(proposal, by, fields):
     return services.proposal_update(proposal=proposal, by=by, **fields)
 
 
-class PolicyViewSet(SnippetViewSet):
+class PolicyViewSet(SafeExportSnippetViewSet):
     model = CityWorkflowPolicy
     icon = "cogs"
     menu_label = _("City workflow policies")
@@ -92,7 +93,7 @@ class ProposalViewSet(WorkflowSnippetViewSet):
     ]
 
 
-class FundViewSet(SnippetViewSet):
+class FundViewSet(SafeExportSnippetViewSet):
     model = CityFund
     icon = "tasks"
     list_display = ["city", "balance", "created_at"]
@@ -102,7 +103,7 @@ class FundViewSet(SnippetViewSet):
         return CityFund.objects.select_related("city")
 
 
-class LedgerViewSet(SnippetViewSet):
+class LedgerViewSet(SafeExportSnippetViewSet):
     model = LedgerEntry
     icon = "list-ul"
     list_display = ["date", "fund", "kind", "amount", "proposal", "description", "recorded_by"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import sheets
 from portal.models import City, Person
 
 from .models import Course, TrainingSession
@@ -44,6 +45,15 @@ class ImportForm(forms.Form):
         label=_("Attendance sheet"),
         help_text=_("Excel .xlsx or CSV (UTF-8, UTF-16 or Windows-1258), one row per person and day."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > sheets.MAX_UPLOAD_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB; split it into smaller sheets.")
+                % {"mb": sheets.MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
 
 
 class StatisticsFilterForm(forms.Form):

@@ -5,18 +5,21 @@ Columns (headers in English or Vietnamese, any case, with or without accents):
 session code, date, name, gender, year of birth, phone, organisation, role, present.
 """
 
-import codecs
+import datetime
+import unicodedata
+from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
 from portal import sheets
-from portal.imports import AllOrNothingRows, ImportReport, run_import
+from portal.exports import dataset_bytes
 from portal.models import Person
-from portal.selectors import PersonMatcher
+from portal.selectors import PersonMatch, PersonMatcher
 from portal.sheets import parse_date, parse_gender, parse_present
 from portal.text import fold, normalize_phone
 
@@ -27,6 +30,12 @@ from .services import TrainingError
 
 class ImportFileError(TrainingError):
     """The file as a whole cannot be read (encoding, format, columns)."""
+
+
+class ImportAborted(Exception):
+    def __init__(self, row, error):
+        super().__init__(row, error)
+        self.row, self.error = row, error
 
 
 # key -> (English header, Vietnamese header). The template and exports use the active language.
@@ -74,9 +83,47 @@ def decode_sheet_bytes(data: bytes) -> str:
         raise ImportFileError(exc.message) from exc
 
 
-parse_role = sheets.parse_role
-parse_year = sheets.parse_year
-_text = sheets.cell_text
+def _role_lookup():
+    from django.utils import translation
+
+    table = {}
+    for code, label in Person.NetworkRole.choices:
+        table[fold(code.replace("_", " "))] = code
+        table[fold(str(label))] = code
+        for language in ("en", "vi"):
+            with translation.override(language):
+                table[fold(str(label))] = code
+    return table
+
+
+def parse_role(value):
+    text = fold(str(value or ""))
+    if not text:
+        return ""
+    table = _role_lookup()
+    if text in table:
+        return table[text]
+    raise ValueError(_("“%(value)s” is not a known role") % {"value": value})
+
+
+def parse_year(value):
+    if value in (None, ""):
+        return None
+    try:
+        year = int(float(str(value).strip()))
+    except (ValueError, OverflowError):
+        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value}) from None
+    if not 1900 <= year <= datetime.date.today().year:
+        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value})
+    return year
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 # --- the resource -------------------------------------------------------------------------
@@ -95,7 +142,14 @@ class DayWidget(widgets.Widget):
         return value.strftime("%d/%m/%Y") if value else ""
 
 
-class AttendanceResource(AllOrNothingRows, resources.ModelResource):
+class _RowResult(results.RowResult):
+    def add_instance_info(self, instance):
+        # The admin's log wants a text for each object; nothing here reads it, and spelling
+        # out "person · session · day" for every row was 7% of an import (profiled).
+        self.object_id = getattr(instance, "pk", None)
+
+
+class AttendanceResource(resources.ModelResource):
     """One row per person and day. Reads people through the registry's matching rules;
     writes the person (when new), their roster row and the day's present flag."""
 
@@ -145,6 +199,15 @@ class AttendanceResource(AllOrNothingRows, resources.ModelResource):
         self.matches = []  # (sheet row, PersonMatch) for people reused from the registry
         self.new_people = 0
         self._row_keys = []
+        # Writes wait for `flush()`: rows are checked one by one, then written in bulk.
+        self._new_people = {}  # id(person) -> Person
+        self._new_attendances = {}  # id(person) -> Attendance, for people not yet on the roster
+        self._role_changes = {}  # attendance pk -> Attendance
+        self._new_days = []
+        self._changed_days = []
+
+    def get_row_result_class(self):
+        return _RowResult
 
     # export ---------------------------------------------------------------------------
     def get_queryset(self):
@@ -182,6 +245,8 @@ class AttendanceResource(AllOrNothingRows, resources.ModelResource):
             phones=[_text(v) for v in dataset["phone"]] if "phone" in headers else [],
             city=self.session.city,
             among=Person.objects.filter(training_attendances__session=self.session),
+            # the registry the importing user covers: a preview reveals nobody beyond it
+            within=selectors.people_in_scope(self.user) if self.user is not None else None,
         )
 
     def get_or_init_instance(self, instance_loader, row):
@@ -254,6 +319,8 @@ class AttendanceResource(AllOrNothingRows, resources.ModelResource):
                 self._row_keys.append((fold(name), None))
 
         attendance = self.roster.get(person.pk) if person.pk else None
+        if attendance is None:  # put on the roster by an earlier row of this sheet (written at the end)
+            attendance = self._new_attendances.get(id(person))
         if attendance is None:
             attendance = Attendance(session=self.session, person=person, role=role or person.network_role)
             attendance.walk_in = False
@@ -272,10 +339,14 @@ class AttendanceResource(AllOrNothingRows, resources.ModelResource):
         return _("Row %(row)s: %(details)s") % {"row": number, "details": details}
 
     def import_row(self, row, instance_loader, **kwargs):
+        self._row_number = kwargs["row_number"]
         self._row_keys = []
-        result = super().import_row(
-            row, instance_loader, **kwargs
-        )  # AllOrNothingRows stops at a database error
+        result = super().import_row(row, instance_loader, **kwargs)
+        for error in result.errors:
+            if isinstance(error.error, DatabaseError):
+                # Rows run without savepoints (one transaction for the whole sheet): after a
+                # database error nothing further can be checked, so stop here.
+                raise ImportAborted(self._row_number + 1, error.error) from error.error
         if result.errors or result.validation_error:
             for key in self._row_keys:  # whatever this row made was rolled back with it
                 self.people.pop(key, None)
@@ -307,25 +378,71 @@ class AttendanceResource(AllOrNothingRows, resources.ModelResource):
             ) from exc
 
     def _save(self, instance, is_create):
+        """Check and collect this row's writes (a new person, a roster row, a role change, the
+        day's flag); `flush()` writes them all at once."""
         attendance = instance.attendance
         person = attendance.person
-        if person.pk is None:
+        if person.pk is None and id(person) not in self._new_people:
             person.full_clean(exclude=["city"])  # the session's own city
-            person.save()
+            # what Person.save() would compute, for bulk_create
+            person.name_folded = fold(person.name)
+            person.phone_normalized = normalize_phone(person.phone)
+            self._new_people[id(person)] = person
             self.matcher.remember(person)
             self.new_people += 1
-        if attendance.pk is None:
-            attendance.person = person
+        if attendance.pk is None and id(person) not in self._new_attendances:
             # session and person are objects in hand; uniqueness is kept by self.roster
             attendance.full_clean(exclude=["session", "person"], validate_unique=False)
-            attendance.save()
-            self.roster[person.pk] = attendance
-        elif getattr(attendance, "_role_changed", False):
-            attendance.save(update_fields=["role"])
+            self._new_attendances[id(person)] = attendance
+        elif attendance.pk is not None and getattr(attendance, "_role_changed", False):
+            self._role_changes[attendance.pk] = attendance
             attendance._role_changed = False
         instance.attendance = attendance
-        instance.save(force_insert=is_create)
-        self.day_rows[(attendance.pk, instance.day)] = instance
+        (self._new_days if is_create else self._changed_days).append(instance)
+        if attendance.pk is not None:
+            self.day_rows[(attendance.pk, instance.day)] = instance
+
+    def flush(self):
+        """Write what the sheet's rows collected: a few bulk statements whatever its size."""
+        batch = 1000
+        Person.objects.bulk_create(self._new_people.values(), batch_size=batch)
+        attendances = list(self._new_attendances.values())
+        for attendance in attendances:
+            attendance.person = attendance.person  # the person's new id onto the row
+        Attendance.objects.bulk_create(attendances, batch_size=batch)
+        for attendance in attendances:
+            self.roster[attendance.person_id] = attendance
+        Attendance.objects.bulk_update(self._role_changes.values(), ["role"], batch_size=batch)
+        for day in self._new_days:
+            day.attendance = day.attendance
+        AttendanceDay.objects.bulk_create(self._new_days, batch_size=batch)
+        AttendanceDay.objects.bulk_update(self._changed_days, ["present"], batch_size=batch)
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    total: int = 0
+    new_people: int = 0
+    errors: list = field(default_factory=list)  # sentences, one per bad row
+    matches: list = field(default_factory=list)  # (row, PersonMatch)
+    committed: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def _row_errors(result):
+    messages = []
+    for number, errors in result.row_errors():
+        for error in errors:
+            messages.append(_("Row %(row)s: %(error)s") % {"row": number + 1, "error": error.error})
+    for invalid in result.invalid_rows:
+        messages.extend(invalid.error.messages)
+    return messages
 
 
 def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool) -> ImportReport:
@@ -335,14 +452,43 @@ def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool)
         raise TrainingError(_("You may not import attendance into this session."))
     dataset = load_dataset(data, filename)
     resource = AttendanceResource(session=session, user=by)
-    return run_import(
-        resource=resource,
-        dataset=dataset,
-        dry_run=dry_run,
+    with transaction.atomic():
         # One import at a time per session: a second confirm waits, then sees the first's rows.
-        lock=lambda: TrainingSession.objects.select_for_update().filter(pk=session.pk).first(),
-        error_class=TrainingError,
-    )
+        TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
+        try:
+            # use_transactions=False: no savepoint per row, the whole sheet is this one atomic
+            # block (rolled back below on a dry run or any bad row).
+            result = resource.import_data(dataset, dry_run=False, use_transactions=False, raise_errors=False)
+        except ImportAborted as exc:
+            transaction.set_rollback(True)
+            raise TrainingError(
+                _("Row %(row)s could not be saved (%(error)s); nothing was imported.")
+                % {"row": exc.row, "error": exc.error}
+            ) from exc
+        totals = result.totals
+        report = ImportReport(
+            new=totals.get("new", 0),
+            updated=totals.get("update", 0),
+            skipped=totals.get("skip", 0),
+            total=result.total_rows,
+            new_people=resource.new_people,
+            errors=[str(m) for m in _row_errors(result)],
+            matches=resource.matches,
+        )
+        if result.base_errors:
+            report.errors += [str(e.error) for e in result.base_errors]
+        if dry_run or report.errors:
+            transaction.set_rollback(True)
+        else:
+            try:
+                resource.flush()
+            except (DatabaseError, ValidationError) as exc:
+                transaction.set_rollback(True)
+                raise TrainingError(
+                    _("The sheet could not be saved (%(error)s); nothing was imported.") % {"error": exc}
+                ) from exc
+            report.committed = True
+    return report
 
 
 def attendance_export(*, session, by, file_format="xlsx", template=False):
@@ -375,7 +521,13 @@ def attendance_export(*, session, by, file_format="xlsx", template=False):
             )
     else:
         dataset = resource.export()
-    if file_format == "csv":
-        # UTF-8 with a BOM so Excel on Windows shows the diacritics.
-        return codecs.BOM_UTF8 + dataset.export("csv").encode("utf-8")
-    return dataset.export("xlsx")
+    # formula-safe cells (a walk-in named "=1+1" stays text); CSV in UTF-8 with a BOM
+    return dataset_bytes(dataset, file_format)
+
+
+def match_sentence(number, match: PersonMatch):
+    return _("Row %(row)s: reused %(name)s (%(reason)s).") % {
+        "row": number,
+        "name": match.person.name,
+        "reason": match.reason_label,
+    }

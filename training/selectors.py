@@ -4,8 +4,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from portal import selectors as portal_selectors
 from portal.models import Person, Role
 from portal.permissions import user_has_role
+from portal.text import fold
 
 from .models import MANAGERS, TRAINING_WORKFLOW, Attendance, AttendanceDay, TrainingSession
 
@@ -38,6 +40,12 @@ def can_view_statistics(user):
     return user_has_role(user, [Role.PROGRAMME_STAFF, Role.CDF_SECRETARY, Role.TRAINER])
 
 
+def people_in_scope(user):
+    """People whom walk-ins and imported rows may be matched to: those in the cities where the
+    user trains (everyone for national trainers and programme staff)."""
+    return portal_selectors.people_in_scope(user, MANAGERS)
+
+
 def sessions_for(user, *, status="", city_id=None, year=None):
     qs = (
         TrainingSession.objects.visible_to(user)
@@ -54,9 +62,10 @@ def sessions_for(user, *, status="", city_id=None, year=None):
     return qs
 
 
-def roster(session, day):
-    """The session's people with their present flag for `day`: three queries at any size."""
-    return (
+def roster(session, day, q=""):
+    """The session's people with their present flag for `day`: three queries at any size.
+    `q` keeps the people whose name contains it, accents and case ignored ("lan" finds Lân)."""
+    qs = (
         Attendance.objects.filter(session=session)
         .select_related("person")
         .prefetch_related(
@@ -64,6 +73,31 @@ def roster(session, day):
         )
         .order_by("person__name_folded", "pk")
     )
+    folded = "".join(ch for ch in fold(q) if ch.isprintable())[:100]
+    if folded:
+        qs = qs.filter(person__name_folded__contains=folded)
+    return qs
+
+
+def vietnamese_name_key(name_folded):
+    """Sort key for a list read the Vietnamese way: by given name (the last word), then family
+    name (the first), then the middle names: “Trần Thị An” before “Lê Văn Bình”."""
+    words = name_folded.split()
+    if not words:
+        return ("", "", "")
+    return (words[-1], words[0], " ".join(words[1:-1]))
+
+
+def roster_rows(session, day, q=""):
+    """The roster as a trainer works through it: people not yet marked for `day` first, then
+    the marked ones; each group by given name, then family name."""
+    rows = list(roster(session, day, q))
+    for attendance in rows:
+        record = attendance.that_day[0] if attendance.that_day else None
+        attendance.marked = record is not None
+        attendance.present = bool(record and record.present)
+    rows.sort(key=lambda a: (a.marked, vietnamese_name_key(a.person.name_folded), a.pk))
+    return rows
 
 
 def present_count(session, day):

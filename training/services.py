@@ -168,6 +168,7 @@ def attendance_add(
         organisation=organisation,
         network_role=role,
         among=roster,
+        within=selectors.people_in_scope(by),
     )
     attendance, created = Attendance.objects.get_or_create(
         session=session,

@@ -12,6 +12,7 @@ urlpatterns = [
     path(
         "sessions/<int:pk>/attendance/<int:attendance_pk>/", views.attendance_toggle, name="attendance_toggle"
     ),
+    path("sessions/<int:pk>/mark/", views.attendance_mark_view, name="attendance_mark"),
     path("sessions/<int:pk>/walk-in/", views.walk_in, name="walk_in"),
     path("sessions/<int:pk>/do/<slug:name>/", views.session_transition, name="session_transition"),
     path("sessions/<int:pk>/report/", views.session_report, name="session_report"),

@@ -1,7 +1,13 @@
 """Trainer screens: thin views that fetch what the user may access, call a service, say
 what happened and redirect. Everything works without JavaScript."""
 
+import contextlib
 import datetime
+import os
+import re
+import tempfile
+import time
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +17,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
-from portal.imports import match_sentence, stash_drop, stash_get, stash_put
+from portal.exports import dataset_bytes
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
@@ -23,9 +31,9 @@ from workflows.engine import WorkflowError, history
 
 from . import selectors
 from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
-from .importing import attendance_export, attendance_import
+from .importing import attendance_export, attendance_import, match_sentence
 from .models import TRAINING_WORKFLOW, Attendance, TrainingSession
-from .selectors import present_count, roster, sessions_for, statistics_by_role, training_statistics
+from .selectors import present_count, roster_rows, sessions_for, statistics_by_role, training_statistics
 from .services import (
     attendance_add,
     attendance_mark,
@@ -69,9 +77,17 @@ def _day_from(session, value):
     return today if today in session.days else session.days[0]
 
 
-def _roster_url(session, day, anchor=""):
-    url = f"{reverse('training:session_detail', args=[session.pk])}?day={day.isoformat()}"
+def _roster_url(session, day, anchor="", q=""):
+    query = urlencode({"day": day.isoformat(), **({"q": q} if q else {})})
+    url = f"{reverse('training:session_detail', args=[session.pk])}?{query}"
     return f"{url}#{anchor}" if anchor else url
+
+
+def _query(request):
+    """The roster's name filter (GET ?q=, kept through the forms as a hidden field)."""
+    source = request.POST if request.method == "POST" else request.GET
+    printable = "".join(ch for ch in source.get("q", "") if ch.isprintable())  # no NUL for the database
+    return " ".join(printable.split())[:100]
 
 
 @login_required
@@ -137,14 +153,21 @@ def session_new(request):
 
 
 def _roster_context(request, session, day, walk_in_form=None):
-    rows = list(roster(session, day))
-    for attendance in rows:
-        attendance.present = bool(attendance.that_day and attendance.that_day[0].present)
+    q = _query(request)
+    rows = roster_rows(session, day, q)
+    if q:  # the counts are the whole roster's, not the filter's
+        total = Attendance.objects.filter(session=session).count()
+        present = present_count(session, day)
+    else:
+        total, present = len(rows), sum(1 for a in rows if a.present)
     return {
         "session": session,
         "day": day,
         "rows": rows,
-        "present": sum(1 for a in rows if a.present),
+        "q": q,
+        "total": total,
+        "present": present,
+        "unmarked": sum(1 for a in rows if not a.marked),
         "can_manage": selectors.can_manage(request.user, session),
         "can_edit": selectors.can_edit(request.user, session),
         "show_phones": selectors.can_see_phones(request.user, session),
@@ -157,11 +180,33 @@ def _roster_context(request, session, day, walk_in_form=None):
     }
 
 
+# The roster of a big session is the heaviest page a trainer opens on a phone: compressed, it
+# weighs a tenth (benchmarks/roster_bench.py). BREACH: the page's one secret, the CSRF token,
+# is masked afresh on every response, and Django's GZipMiddleware pads each response with
+# random bytes ("Heal the Breach"), so a reflected `q` cannot be used to guess it.
+@gzip_page
 @login_required
 def session_detail(request, pk):
     session = _session_or_404(request, pk)
     day = _day_from(session, request.GET.get("day"))
     return render(request, "training/session_detail.html", _roster_context(request, session, day))
+
+
+def _mark(request, session, attendance, present):
+    attendance.session = session
+    day = _day_from(session, request.POST.get("day"))
+    q = _query(request)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        attendance_mark(attendance=attendance, day=day, present=present, by=request.user)
+    except WorkflowError as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect(_roster_url(session, day, q=q))
+    if wants_json:
+        return JsonResponse({"present": present, "count": present_count(session, day)})
+    return redirect(_roster_url(session, day, f"a{attendance.pk}", q=q))
 
 
 @login_required
@@ -172,20 +217,23 @@ def attendance_toggle(request, pk, attendance_pk):
     attendance = get_object_or_404(
         Attendance.objects.select_related("person"), pk=attendance_pk, session=session
     )
-    attendance.session = session
-    day = _day_from(session, request.POST.get("day"))
-    present = request.POST.get("present") == "1"
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
-    try:
-        attendance_mark(attendance=attendance, day=day, present=present, by=request.user)
-    except WorkflowError as exc:
-        if wants_json:
-            return JsonResponse({"error": str(exc)}, status=409)
-        messages.error(request, str(exc))
-        return redirect(_roster_url(session, day))
-    if wants_json:
-        return JsonResponse({"present": present, "count": present_count(session, day)})
-    return redirect(_roster_url(session, day, f"a{attendance.pk}"))
+    return _mark(request, session, attendance, request.POST.get("present") == "1")
+
+
+@login_required
+@require_POST
+def attendance_mark_view(request, pk):
+    """The roster's one form: the tapped button sends `mark=<attendance id>:<1 present|0 absent>`
+    (one form and one CSRF token for the whole list, not one per person)."""
+    session = _session_or_404(request, pk)
+    _require_edit_attendance(request, session)
+    match = re.fullmatch(r"([0-9]{1,18}):([01])", request.POST.get("mark", ""))
+    if match is None:
+        raise Http404
+    attendance = get_object_or_404(
+        Attendance.objects.select_related("person"), pk=int(match[1]), session=session
+    )
+    return _mark(request, session, attendance, match[2] == "1")
 
 
 @login_required
@@ -287,9 +335,54 @@ def session_report(request, pk):
 
 # --- import and export ----------------------------------------------------------------------
 
+_STASH_DIR = os.path.join(tempfile.gettempdir(), "cdf-training-imports")
+# A preview's upload waits this long for its confirm; then it is deleted (a preview that is
+# never confirmed leaves nothing behind for longer).
+STASH_MAX_AGE = 2 * 3600
 
-def _stash_key(session):
-    return f"training_{session.pk}"
+
+def _sweep_stash(now=None):
+    """Delete uploads older than STASH_MAX_AGE, whoever left them (run at each new preview)."""
+    now = now or time.time()
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(_STASH_DIR):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and now - entry.stat().st_mtime > STASH_MAX_AGE:
+                    os.remove(entry.path)
+
+
+def _stash(request, session, data, filename):
+    """Keep the uploaded bytes between preview and confirm, keyed to this user's session; the
+    same user's previous preview of this session is dropped, stale ones are swept."""
+    _drop_stash(request, session)
+    _sweep_stash()
+    os.makedirs(_STASH_DIR, exist_ok=True)
+    token = uuid.uuid4().hex
+    with open(os.path.join(_STASH_DIR, token), "wb") as fh:
+        fh.write(data)
+    request.session[f"training_import_{session.pk}"] = {"token": token, "name": filename}
+    return token
+
+
+def _unstash(request, session, token):
+    stash = request.session.get(f"training_import_{session.pk}")
+    if not stash or stash["token"] != token:
+        return None, None
+    path = os.path.join(_STASH_DIR, stash["token"])
+    try:
+        if time.time() - os.stat(path).st_mtime > STASH_MAX_AGE:
+            return None, None
+        with open(path, "rb") as fh:
+            return fh.read(), stash["name"]
+    except FileNotFoundError:
+        return None, None
+
+
+def _drop_stash(request, session):
+    stash = request.session.pop(f"training_import_{session.pk}", None)
+    if stash:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(_STASH_DIR, stash["token"]))
 
 
 @login_required
@@ -312,7 +405,7 @@ def import_sheet(request, pk):
             context["report"] = report
             context["matches"] = [match_sentence(n, m) for n, m in report.matches]
             if report.ok:
-                context["token"] = stash_put(request, _stash_key(session), data, upload.name)
+                context["token"] = _stash(request, session, data, upload.name)
     return render(request, "training/import.html", context)
 
 
@@ -322,7 +415,7 @@ def import_confirm(request, pk):
     session = _session_or_404(request, pk)
     if not selectors.can_edit(request.user, session):
         raise PermissionDenied
-    data, filename = stash_get(request, _stash_key(session), request.POST.get("token", ""))
+    data, filename = _unstash(request, session, request.POST.get("token", ""))
     if data is None:
         messages.error(request, _("The uploaded sheet has expired; upload it again."))
         return redirect("training:import_sheet", pk=session.pk)
@@ -336,7 +429,7 @@ def import_confirm(request, pk):
     if not report.committed:
         messages.error(request, _("Nothing was imported: %(error)s") % {"error": report.errors[0]})
         return redirect("training:import_sheet", pk=session.pk)
-    stash_drop(request, _stash_key(session))
+    _drop_stash(request, session)
     messages.success(
         request,
         _("Imported: %(new)s new, %(updated)s updated, %(skipped)s unchanged rows; %(people)s new people.")
@@ -415,7 +508,7 @@ def statistics(request):
         dataset.append(
             [_("Total"), t["sessions"], t["participant_days"], t["people"], t["women"], t["women_share"]]
         )
-        data = dataset.export("csv").encode("utf-8-sig") if file_format == "csv" else dataset.export("xlsx")
+        data = dataset_bytes(dataset, file_format)  # formula-safe cells
         return _file_response(data, file_format, f"training-statistics-{group}")
     query = request.GET.copy()
     query.pop("export", None)

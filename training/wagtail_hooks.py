@@ -6,8 +6,9 @@ from wagtail import hooks
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from portal.admin_exports import SafeExportSnippetViewSet
 from portal.my_work import MyWorkPanel, NavItem
 from workflows.admin import WorkflowPermissionPolicy, WorkflowSnippetViewSet
 
@@ -20,7 +21,7 @@ def _session_update(session, by, fields):
     return services.session_update(session=session, by=by, **fields)
 
 
-class CourseViewSet(SnippetViewSet):
+class CourseViewSet(SafeExportSnippetViewSet):
     model = Course
     icon = "doc-full"
     list_display = ["title", "topic"]
@@ -54,7 +55,7 @@ class AttendancePolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-class AttendanceViewSet(SnippetViewSet):
+class AttendanceViewSet(SafeExportSnippetViewSet):
     model = Attendance
     inspect_view_enabled = True
     icon = "user"

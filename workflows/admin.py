@@ -7,7 +7,9 @@ services. States change only through the records' own action pages."""
 from django.core.exceptions import PermissionDenied
 from wagtail.log_actions import log
 from wagtail.permission_policies.base import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, InspectView
+
+from portal.admin_exports import SafeExportSnippetViewSet
 
 from .engine import WorkflowError, workflow_for
 
@@ -84,7 +86,7 @@ class WorkflowInspectView(InspectView):
         return obj
 
 
-class WorkflowSnippetViewSet(SnippetViewSet):
+class WorkflowSnippetViewSet(SafeExportSnippetViewSet):
     """A snippet viewset for a tracked record. `update_service(obj, by, fields)` saves an admin
     edit through the domain's service; without one, the admin only lists and inspects."""
 

@@ -109,8 +109,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A transaction takes the write lock when it begins, so two writers queue instead of
+            # one failing with "database is locked" when it upgrades a read lock mid-way (SQLite
+            # has no row locks: this is what select_for_update's guarantees rest on there).
+            "transaction_mode": "IMMEDIATE",
+            # Wait up to 20 s for the writer ahead (the busy timeout).
+            "timeout": 20,
+            # Readers never wait for the writer; commits are cheap and still safe.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -138,8 +148,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Wagtail documents (proposal attachments among them) live here, outside MEDIA_ROOT: no URL
+# maps to it, in development or production (portal/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "portal.storage.PortalStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploads: refuse big request bodies early; per-field limits live in the forms.
@@ -185,6 +198,9 @@ PORTAL_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_I18N_ENABLED = False
+# Documents are streamed by Wagtail's view, which checks collection restrictions; never a
+# redirect to a storage URL (private documents have none).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -3,6 +3,7 @@ item; the index command and the demo."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -106,13 +107,16 @@ def test_the_page_in_vietnamese(client, world):
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_the_page_costs_a_constant_number_of_queries(client, world, django_assert_max_num_queries, n):
+def test_the_page_costs_a_constant_number_of_queries(client, world, django_assert_num_queries, n):
     for i in range(n):
         make_proposal(world.a, state="submitted", title=f"Mương số {i}", description="mương thoát nước")
     indexing.rebuild()
     client.force_login(world.staff)
     client.get("/search/")  # session, site
-    with django_assert_max_num_queries(10):
+    # session, user, memberships, 4 facets, count, the page's rows, the menu's two checks;
+    # PostgreSQL adds one: ts_headline over the page's rows
+    expected = 10 + (connection.vendor == "postgresql")
+    with django_assert_num_queries(expected):
         response = client.get("/search/", {"q": "muong", "sort": "relevance", "city": world.hanoi.pk})
     assert response.status_code == 200
     assert response.context["results"].count == n + 2

@@ -272,22 +272,19 @@ def test_only_the_sessions_trainers_and_staff_may_import(setup):
     assert attendance_import(session=session, by=staff, data=data, filename="a.csv", dry_run=True).ok
 
 
-def test_a_database_error_mid_sheet_stops_the_import_and_writes_nothing(setup, monkeypatch):
+def test_a_database_error_while_writing_stops_the_import_and_writes_nothing(setup, monkeypatch):
+    """Rows are checked one by one, then written in bulk (people, roster, days): a database
+    error in the last write rolls back the ones before it."""
     from django.db import IntegrityError
 
     session, trainer = setup
-    calls = {"n": 0}
-    original = AttendanceDay.save
 
-    def failing_save(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise IntegrityError("duplicate key value violates unique constraint")
-        return original(self, *args, **kwargs)
+    def failing_bulk_create(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(AttendanceDay, "save", failing_save)
+    monkeypatch.setattr(AttendanceDay.objects, "bulk_create", failing_bulk_create)
     before = counts()
-    with pytest.raises(TrainingError, match="Row 4 could not be saved"):
+    with pytest.raises(TrainingError, match="could not be saved .*duplicate key.*nothing was imported"):
         attendance_import(
             session=session,
             by=trainer,
