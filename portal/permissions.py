@@ -24,6 +24,16 @@ function below (so guards, worklists, visibility filters and notifications agree
    With `within_scope` (the default) the user must be named by the relation *and* hold the
    role through a membership covering the record: a trainer acts on the sessions they are
    listed on, in the cities their trainer role covers. Without it, being named is enough.
+
+3. **Place roles**: a role held over a record through only *some* of its places. An exchange
+   lives in two cities (both secretaries read it), but only the host city's secretary plans
+   and reports::
+
+       scope_paths = {"city": ("host_city", "visiting_cities")}
+       local_roles = {"host_secretary": PlaceRole(Role.CDF_SECRETARY, {"city": "host_city"})}
+
+   `Allow("host_secretary")` then means: a CDF secretary whose membership covers the record's
+   host city. Guards, worklist Qs, visibility and notifications all read the same declaration.
 """
 
 from __future__ import annotations
@@ -50,6 +60,19 @@ class LocalRole:
 
     path: str
     within_scope: bool = True
+
+
+@dataclass(frozen=True)
+class PlaceRole:
+    """`role`, held over a record only through the places `paths` lead to (see the module
+    doc). `paths` is like `scope_paths`: {level: path or paths}. `label` names it in diagrams."""
+
+    role: str
+    paths: dict
+    label: str = ""
+
+    def level_paths(self) -> dict[str, tuple[str, ...]]:
+        return {level: (p,) if isinstance(p, str) else tuple(p) for level, p in self.paths.items()}
 
 
 def memberships_of(user):
@@ -82,7 +105,7 @@ def _paths(model) -> dict[str, tuple[str, ...]]:
     return {level: (p,) if isinstance(p, str) else tuple(p) for level, p in paths.items()}
 
 
-def local_roles_of(model) -> dict[str, LocalRole]:
+def local_roles_of(model) -> dict[str, LocalRole | PlaceRole]:
     return {str(role): spec for role, spec in getattr(model, "local_roles", {}).items()}
 
 
@@ -127,11 +150,11 @@ def _ids_at(obj, path) -> set:
     return ids
 
 
-def object_places(obj) -> dict[str, set]:
-    """{level: set of place ids} for an object with `scope_paths`."""
+def object_places(obj, paths=None) -> dict[str, set]:
+    """{level: set of place ids} for an object with `scope_paths` (or the given level paths)."""
     return {
-        level: set().union(*(_ids_at(obj, path) for path in paths))
-        for level, paths in _paths(type(obj)).items()
+        level: set().union(*(_ids_at(obj, path) for path in level_paths))
+        for level, level_paths in (paths or _paths(type(obj))).items()
     }
 
 
@@ -145,7 +168,7 @@ def _covers(membership, places) -> bool:
 def named_user_ids(obj, role) -> set:
     """Ids of the users a record names for a local role (empty when the role is not local)."""
     spec = local_roles_of(type(obj)).get(str(role))
-    if spec is None or obj.pk is None:
+    if not isinstance(spec, LocalRole) or obj.pk is None:
         return set()
     cache_name = f"_named_{spec.path}"
     cached = getattr(obj, cache_name, None)
@@ -166,6 +189,11 @@ def user_has_role(user, role: str | Iterable[str], obj=None) -> bool:
     places = None
     for r in wanted:
         spec = local.get(r)
+        if isinstance(spec, PlaceRole):
+            spec_places = object_places(obj, spec.level_paths())
+            if any(m.role == str(spec.role) and _covers(m, spec_places) for m in memberships_of(user)):
+                return True
+            continue
         if spec is not None:
             if user.pk not in named_user_ids(obj, r):
                 continue
@@ -184,9 +212,9 @@ def user_roles(user, obj) -> set[str]:
     return {r for r in candidates if user_has_role(user, r, obj)}
 
 
-def _place_q(model, level, place_id) -> Q:
+def _place_q(model, level, place_id, paths=None) -> Q:
     q = NO_ROW
-    for path in _paths(model).get(level, ()):
+    for path in (paths or _paths(model)).get(level, ()):
         if path == "":
             q |= Q(pk=place_id)
         elif _is_multi(model, path):
@@ -213,19 +241,22 @@ def scope_q(model, user, role: str | Iterable[str]) -> Q:
         return q
     for r in wanted:
         spec = local.get(r)
-        if spec is not None and not spec.within_scope:
+        role_paths, held_as = paths, r
+        if isinstance(spec, PlaceRole):
+            role_paths, held_as, spec = spec.level_paths(), str(spec.role), None
+        elif spec is not None and not spec.within_scope:
             q |= _named_q(model, user, spec)
             continue
         scoped = NO_ROW
         for membership in memberships_of(user):
-            if membership.role != r:
+            if membership.role != held_as:
                 continue
             if membership.scope == Scope.NATIONAL:
                 scoped = EVERY_ROW
                 break
             level = str(membership.scope)
-            if level in paths:
-                scoped |= _place_q(model, level, membership.scope_object_id)
+            if level in role_paths:
+                scoped |= _place_q(model, level, membership.scope_object_id, role_paths)
         if scoped == NO_ROW:
             continue
         if spec is not None:
@@ -251,11 +282,12 @@ def may_hold(user, model, role: str | Iterable[str]) -> bool:
     """Could the user hold `role` over some row of `model`? (A cheap test that keeps a role
     the user cannot have out of the SQL.)"""
     wanted = _roles(role)
-    if places_of(user, wanted):
-        return True
     local = local_roles_of(model)
+    held = {str(local[r].role) if isinstance(local.get(r), PlaceRole) else r for r in wanted}
+    if places_of(user, held):
+        return True
     return bool(user is not None and user.is_authenticated) and any(
-        r in local and not local[r].within_scope for r in wanted
+        isinstance(local.get(r), LocalRole) and not local[r].within_scope for r in wanted
     )
 
 
@@ -266,14 +298,23 @@ def users_with_role(obj, role: str | Iterable[str]):
 
     wanted = _roles(role)
     local = local_roles_of(type(obj))
-    places = object_places(obj)
-    covering = Q(community__isnull=True, ward__isnull=True, city__isnull=True)
-    for level, ids in places.items():
-        if level in {Scope.COMMUNITY, Scope.WARD, Scope.CITY} and ids:
-            covering |= Q(**{f"{level}_id__in": ids})
+
+    def covering_q(places):
+        covering = Q(community__isnull=True, ward__isnull=True, city__isnull=True)
+        for level, ids in places.items():
+            if level in {Scope.COMMUNITY, Scope.WARD, Scope.CITY} and ids:
+                covering |= Q(**{f"{level}_id__in": ids})
+        return covering
+
+    covering = covering_q(object_places(obj))
     users = Q(pk__in=[])
     for r in wanted:
         spec = local.get(r)
+        if isinstance(spec, PlaceRole):
+            spec_covering = covering_q(object_places(obj, spec.level_paths()))
+            members = Membership.objects.active().filter(spec_covering, role=str(spec.role))
+            users |= Q(pk__in=members.values("user_id"))
+            continue
         if spec is not None and not spec.within_scope:
             users |= Q(pk__in=named_user_ids(obj, r))
             continue
@@ -288,6 +329,7 @@ def users_with_role(obj, role: str | Iterable[str]):
 __all__ = [
     "EVERY_ROW",
     "LocalRole",
+    "PlaceRole",
     "Role",
     "Scope",
     "forget_memberships",

@@ -80,11 +80,13 @@ class PersonMatcher:
         self.city = city
         registry = Person.objects.all() if within is None else within
         self.by_phone, self.among, self.in_city = {}, defaultdict(list), defaultdict(list)
+        self.phone_people = defaultdict(list)  # every person with the phone, oldest first
         phones = sorted({normalize_phone(p) for p in phones} - {""})
         names = sorted({fold(n) for n in names} - {""})
         for chunk in self._chunks(phones):
             for person in registry.filter(phone_normalized__in=chunk).order_by("pk"):
                 self.by_phone.setdefault(person.phone_normalized, person)
+                self.phone_people[person.phone_normalized].append(person)
         for chunk in self._chunks(names):
             if among is not None:
                 for person in among.filter(name_folded__in=chunk).order_by("pk").distinct():
@@ -102,19 +104,28 @@ class PersonMatcher:
     def remember(self, person):
         if person.phone_normalized:
             self.by_phone.setdefault(person.phone_normalized, person)
+            self.phone_people[person.phone_normalized].append(person)
         if self.city is not None and person.city_id == self.city.pk and person.year_of_birth:
             self.in_city[person.name_folded].append(person)
 
-    def match(self, *, name, phone="", year_of_birth=None):
+    def match(self, *, name, phone="", year_of_birth=None, accept=None):
+        """The person an entry stands for, or None. `accept(person)` narrows the candidates
+        (e.g. to people in the cities the user covers: a match elsewhere is neither shown
+        nor used, so nobody learns of a person outside their scope)."""
+        ok = accept or (lambda person: True)
         phone_normalized = normalize_phone(phone)
-        if phone_normalized and phone_normalized in self.by_phone:
-            return PersonMatch(self.by_phone[phone_normalized], "phone")
+        if phone_normalized:
+            if accept is None and phone_normalized in self.by_phone:
+                return PersonMatch(self.by_phone[phone_normalized], "phone")
+            for person in self.phone_people.get(phone_normalized, ()):
+                if ok(person):
+                    return PersonMatch(person, "phone")
         name_folded = fold(name)
         if not name_folded:
             return None
 
         def compatible(person):
-            return not phone_normalized or person.phone_normalized in ("", phone_normalized)
+            return ok(person) and (not phone_normalized or person.phone_normalized in ("", phone_normalized))
 
         for person in self.among.get(name_folded, ()):
             year_ok = not year_of_birth or person.year_of_birth in (None, year_of_birth)
@@ -133,10 +144,10 @@ def people_in_scope(user, roles):
     return Person.objects.filter(scope_q(Person, user, roles))
 
 
-def person_find_match(*, name, phone="", year_of_birth=None, city=None, among=None, within=None):
+def person_find_match(*, name, phone="", year_of_birth=None, city=None, among=None, within=None, accept=None):
     """The existing person one new entry stands for, or None (rules: `PersonMatcher`)."""
     matcher = PersonMatcher(names=[name], phones=[phone], city=city, among=among, within=within)
-    return matcher.match(name=name, phone=phone, year_of_birth=year_of_birth)
+    return matcher.match(name=name, phone=phone, year_of_birth=year_of_birth, accept=accept)
 
 
 def person_duplicate_groups(limit=50):

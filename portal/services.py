@@ -86,12 +86,20 @@ def person_match_or_create(
     network_role="",
     among=None,
     within=None,
+    accept=None,
 ):
     """The person a new entry stands for: an existing one when person_find_match finds them
     (returned with the match, so the caller can say who and why), else a new one. `within`:
-    the people the acting user covers (`people_in_scope`); nobody outside it is matched."""
+    the people the acting user covers (`people_in_scope`); nobody outside it is matched.
+    `accept` narrows the candidates further, person by person (see PersonMatcher.match)."""
     match = person_find_match(
-        name=name, phone=phone, year_of_birth=year_of_birth, city=city, among=among, within=within
+        name=name,
+        phone=phone,
+        year_of_birth=year_of_birth,
+        city=city,
+        among=among,
+        within=within,
+        accept=accept,
     )
     if match is not None:
         return match.person, match

@@ -5,7 +5,8 @@ XLSX), shared by every import (training attendance, exchange participants, forum
 - `load_rows` / `load_dataset`: a file to rows, then to a tablib Dataset whose headers are the
   importer's column keys (headers matched accent- and case-insensitively, in English or
   Vietnamese, plus aliases); missing required columns are named.
-- `parse_date`, `parse_gender`, `parse_present`: cell values as people type them.
+- `cell_text`, `parse_date`, `parse_gender`, `parse_present`, `parse_year`, `parse_role`: cell
+  values as people type them.
 Every problem with the file as a whole is a `SheetError` whose message says what to do.
 """
 
@@ -343,3 +344,71 @@ def parse_gender(value):
     if text in table:
         return table[text]
     raise ValueError(_("“%(value)s” in “Gender”: write Nữ, Nam or Khác") % {"value": value})
+
+
+def cell_text(value):
+    """A cell as trimmed NFC text ("1975.0" from Excel back to "1975")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def parse_year(value):
+    if value in (None, ""):
+        return None
+    try:
+        year = int(float(str(value).strip()))
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value}) from None
+    if not 1900 <= year <= datetime.date.today().year:
+        raise ValueError(_("“%(value)s” is not a year of birth") % {"value": value})
+    return year
+
+
+def _role_lookup():
+    table = {}
+    for code, label in Person.NetworkRole.choices:
+        table[fold(code.replace("_", " "))] = code
+        for language in ("en", "vi"):
+            with translation.override(language):
+                table[fold(str(label))] = code
+    return table
+
+
+def parse_role(value):
+    """A role in the network (Person.NetworkRole) written in English or Vietnamese; "" if empty."""
+    text = fold(str(value or ""))
+    if not text:
+        return ""
+    table = _role_lookup()
+    if text in table:
+        return table[text]
+    raise ValueError(_("“%(value)s” is not a known role") % {"value": value})
+
+
+# --- writing sheets -----------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9 .,()]+")
+
+
+def escape_formula(value):
+    """A cell a spreadsheet will not run: text starting like a formula (= + - @, tab, CR) gets a
+    leading apostrophe (OWASP's CSV injection advice); plain numbers such as "+84 912 345 678"
+    are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def export_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:
+    """The dataset as CSV (UTF-8 with a BOM, so Excel shows the diacritics) or XLSX, every text
+    cell escaped with `escape_formula`."""
+    safe = tablib.Dataset(headers=[escape_formula(h) for h in dataset.headers or []])
+    for row in dataset:
+        safe.append([escape_formula(cell) for cell in row])
+    if file_format == "csv":
+        return codecs.BOM_UTF8 + safe.export("csv").encode("utf-8")
+    return safe.export("xlsx")

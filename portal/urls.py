@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("proposals.urls", namespace="proposals")),
     path("training/", include("training.urls")),
     path("forums/", include("forums.urls")),
+    path("exchanges/", include("exchanges.urls")),
     path("search/", include("search.urls")),
 ]
 

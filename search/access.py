@@ -16,7 +16,14 @@ local role that needs no membership.
 from __future__ import annotations
 
 from portal.models import Scope
-from portal.permissions import local_roles_of, memberships_of, named_user_ids, object_places
+from portal.permissions import (
+    LocalRole,
+    PlaceRole,
+    local_roles_of,
+    memberships_of,
+    named_user_ids,
+    object_places,
+)
 from workflows.engine import ANYONE, LOGGED_IN, workflow_for
 
 ANYONE_KEY = "anyone"
@@ -58,6 +65,9 @@ def record_keys(searchable, obj) -> list[str]:
         if spec is None:
             keys.update(_place_keys(role, places))
             continue
+        if isinstance(spec, PlaceRole):  # the real role, through only some of the places
+            keys.update(_place_keys(str(spec.role), object_places(obj, spec.level_paths())))
+            continue
         for uid in sorted(named_user_ids(obj, role)):
             if spec.within_scope:
                 keys.update(_place_keys(f"{role}/user:{uid}", places))
@@ -88,4 +98,8 @@ def _local_role_specs():
     from portal.searchable import searchables
 
     for s in searchables():
-        yield {role for role, spec in local_roles_of(s.model).items() if not spec.within_scope}
+        yield {
+            role
+            for role, spec in local_roles_of(s.model).items()
+            if isinstance(spec, LocalRole) and not spec.within_scope
+        }

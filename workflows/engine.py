@@ -41,7 +41,7 @@ from django_fsm import GET_STATE, ConcurrentTransition, can_proceed, has_transit
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from django_fsm_log.models import StateLog
 
-from portal.permissions import EVERY_ROW, NO_ROW, may_hold, scope_q, user_has_role
+from portal.permissions import EVERY_ROW, NO_ROW, local_roles_of, may_hold, scope_q, user_has_role
 from portal.text import display_name
 
 logger = logging.getLogger(__name__)
@@ -446,7 +446,7 @@ class Workflow:
                     continue
                 ways.append(
                     {
-                        "roles": [str(self._role_label(r)) for r in allow.roles_for(self.model)],
+                        "roles": [str(self.role_label(r)) for r in allow.roles_for(self.model)],
                         "when": str(allow.when.label) if allow.when and policy is None else "",
                     }
                 )
@@ -492,13 +492,17 @@ class Workflow:
         """The transition names of `steps_to(state, policy)`."""
         return [name for name, _reached in self.steps_to(state, policy)]
 
-    @staticmethod
-    def _role_label(code):
+    def role_label(self, code):
+        """A role's name for people: the portal's roles, the pseudo-roles, and a model's own
+        place roles (e.g. "CDF secretary of the host city")."""
         from portal.models import Role
 
         pseudo = {LOGGED_IN: _("anyone logged in"), ANYONE: _("anyone")}
         if code in pseudo:
             return pseudo[code]
+        spec = local_roles_of(self.model).get(code)
+        if getattr(spec, "label", ""):
+            return spec.label
         try:
             return Role(code).label
         except ValueError:

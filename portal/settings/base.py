@@ -35,6 +35,7 @@ LOCAL_APPS = [
     "proposals",
     "training",
     "forums",
+    "exchanges",
     "search",
 ]
 

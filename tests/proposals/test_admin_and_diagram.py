@@ -126,7 +126,7 @@ def test_svg_drawing_has_every_state_and_follows_the_policy(actors, staff, clien
 
     client.force_login(staff)
     page = client.get(reverse("workflows_diagram"), {"city": actors.community.ward.city.pk})
-    # one drawing per registered workflow (proposals, training sessions, forum minutes, ...)
+    # one drawing per registered workflow (proposals, training sessions, forum minutes, exchanges)
     from workflows.engine import workflows
 
     assert page.content.decode().count('class="workflow-diagram"') == len(workflows()) >= 2

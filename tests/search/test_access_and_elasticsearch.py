@@ -14,6 +14,7 @@ from search import access
 from search.backends import elastic
 from search.params import parse_params
 from search.service import search
+from tests.exchanges import factories as exchange_factories
 from tests.factories import user_with_role
 
 from .conftest import titles
@@ -57,6 +58,15 @@ def test_access_keys_agree_with_visible_q_on_mixed_data(world):
     danang_trainer = user_with_role(Role.TRAINER, world.danang)
     world.session.trainers.add(danang_trainer)  # listed, but out of scope
     ward_b = user_with_role(Role.WARD_OFFICER, world.b.community.ward)
+    exchange_factories.mixed_between(
+        world.hanoi,
+        world.danang,
+        world.a.community,
+        world.b.community,
+        world.secretary_a,
+        world.b.secretary,
+        world.staff,
+    )
     users = [
         AnonymousUser(),
         world.staff,
