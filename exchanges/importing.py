@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from portal import sheets
+from portal.exports import dataset_bytes
 from portal.imports import AllOrNothingRows, ImportReport, run_import
 from portal.models import Person
 from portal.selectors import PersonMatcher
@@ -235,4 +236,4 @@ def participants_export(*, exchange, by, file_format="xlsx", template=False) -> 
                     p.city.name,
                 ]
             )
-    return sheets.export_bytes(dataset, file_format)
+    return dataset_bytes(dataset, file_format)  # formula-safe cells

@@ -386,29 +386,3 @@ def parse_role(value):
     if text in table:
         return table[text]
     raise ValueError(_("“%(value)s” is not a known role") % {"value": value})
-
-
-# --- writing sheets -----------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9 .,()]+")
-
-
-def escape_formula(value):
-    """A cell a spreadsheet will not run: text starting like a formula (= + - @, tab, CR) gets a
-    leading apostrophe (OWASP's CSV injection advice); plain numbers such as "+84 912 345 678"
-    are left alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def export_bytes(dataset: tablib.Dataset, file_format: str) -> bytes:
-    """The dataset as CSV (UTF-8 with a BOM, so Excel shows the diacritics) or XLSX, every text
-    cell escaped with `escape_formula`."""
-    safe = tablib.Dataset(headers=[escape_formula(h) for h in dataset.headers or []])
-    for row in dataset:
-        safe.append([escape_formula(cell) for cell in row])
-    if file_format == "csv":
-        return codecs.BOM_UTF8 + safe.export("csv").encode("utf-8")
-    return safe.export("xlsx")
