@@ -7,7 +7,6 @@ session code, date, name, gender, year of birth, phone, organisation, role, pres
 
 import datetime
 import unicodedata
-from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -18,8 +17,9 @@ from import_export import fields, resources, results, widgets
 
 from portal import sheets
 from portal.exports import dataset_bytes
+from portal.imports import ImportReport, row_errors
 from portal.models import Person
-from portal.selectors import PersonMatch, PersonMatcher
+from portal.selectors import PersonMatcher
 from portal.sheets import parse_date, parse_gender, parse_present
 from portal.text import fold, normalize_phone
 
@@ -419,32 +419,6 @@ class AttendanceResource(resources.ModelResource):
         AttendanceDay.objects.bulk_update(self._changed_days, ["present"], batch_size=batch)
 
 
-@dataclass
-class ImportReport:
-    new: int = 0
-    updated: int = 0
-    skipped: int = 0
-    total: int = 0
-    new_people: int = 0
-    errors: list = field(default_factory=list)  # sentences, one per bad row
-    matches: list = field(default_factory=list)  # (row, PersonMatch)
-    committed: bool = False
-
-    @property
-    def ok(self):
-        return not self.errors
-
-
-def _row_errors(result):
-    messages = []
-    for number, errors in result.row_errors():
-        for error in errors:
-            messages.append(_("Row %(row)s: %(error)s") % {"row": number + 1, "error": error.error})
-    for invalid in result.invalid_rows:
-        messages.extend(invalid.error.messages)
-    return messages
-
-
 def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool) -> ImportReport:
     """Read an attendance sheet into a session. Dry run: report what would happen and write
     nothing. Otherwise all or nothing: with any bad row, nothing is written."""
@@ -472,7 +446,7 @@ def attendance_import(*, session, by, data: bytes, filename: str, dry_run: bool)
             skipped=totals.get("skip", 0),
             total=result.total_rows,
             new_people=resource.new_people,
-            errors=[str(m) for m in _row_errors(result)],
+            errors=[str(m) for m in row_errors(result)],
             matches=resource.matches,
         )
         if result.base_errors:
@@ -523,11 +497,3 @@ def attendance_export(*, session, by, file_format="xlsx", template=False):
         dataset = resource.export()
     # formula-safe cells (a walk-in named "=1+1" stays text); CSV in UTF-8 with a BOM
     return dataset_bytes(dataset, file_format)
-
-
-def match_sentence(number, match: PersonMatch):
-    return _("Row %(row)s: reused %(name)s (%(reason)s).") % {
-        "row": number,
-        "name": match.person.name,
-        "reason": match.reason_label,
-    }

@@ -24,6 +24,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from portal.exports import dataset_bytes
+from portal.imports import match_sentence
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
@@ -31,7 +32,7 @@ from workflows.engine import WorkflowError, history
 
 from . import selectors
 from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
-from .importing import attendance_export, attendance_import, match_sentence
+from .importing import attendance_export, attendance_import
 from .models import TRAINING_WORKFLOW, Attendance, TrainingSession
 from .selectors import present_count, roster_rows, sessions_for, statistics_by_role, training_statistics
 from .services import (
