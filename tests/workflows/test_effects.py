@@ -115,18 +115,6 @@ def test_muted_sends_nothing(actors, django_capture_on_commit_callbacks):
     assert mail.outbox == []
 
 
-def test_seed_demo_sends_no_mail(db, mailoutbox, django_capture_on_commit_callbacks):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    # seed_demo runs in one transaction: its transitions commit after each app's block ended
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        call_command("seed_demo", stdout=StringIO())
-    assert callbacks  # transitions did commit
-    assert mailoutbox == []
-
-
 def test_muted_holds_for_a_transaction_that_commits_later(actors, django_capture_on_commit_callbacks):
     from django.db import transaction
 

@@ -1,51 +1,9 @@
-"""The forums demo (idempotent, through the services, no e-mail) and the search declaration."""
+"""Forums in search: what the minutes, decisions and action items give the index, and who finds them."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core import mail
-from django.db.models import Count
 
-from forums import demo
-from forums.models import ActionItem, Decision, Forum, Meeting, Minutes, MinutesAttachment
-from portal import demo as portal_demo
+from forums.models import Minutes
 from tests.forums.factories import make_minutes
-
-
-def counts():
-    return (
-        Forum.objects.count(),
-        Meeting.objects.count(),
-        Minutes.objects.count(),
-        Decision.objects.count(),
-        ActionItem.objects.count(),
-        MinutesAttachment.objects.count(),
-        sum(m.revisions.count() for m in Minutes.objects.all()),
-    )
-
-
-def test_demo_seeds_the_programmes_forums_and_is_idempotent(db):
-    portal_demo.seed()
-    demo.seed()
-    levels = set(Forum.objects.values_list("level", flat=True))
-    assert levels == set(Forum.Level.values)
-    assert Forum.objects.filter(level=Forum.Level.COMMUNITY).count() == 6
-    states = dict(Minutes.objects.values_list("state").annotate(n=Count("pk")))
-    assert {"draft", "pending", "published", "archived"} <= set(states)
-    assert Minutes.objects.filter(language="en").exists()
-    assert Decision.objects.filter(addressed_to="ministry", status="answered").exists()
-    assert Decision.objects.filter(addressed_to="vuf").exists()
-    assert ActionItem.objects.filter(status="open").exists()
-    statuses = set(MinutesAttachment.objects.values_list("text_status", flat=True))
-    assert statuses == {"extracted", "no_text"}
-    assert len(mail.outbox) == 0
-    before = counts()
-    demo.seed()
-    assert counts() == before
-    # the demo official of Vinh sees open items of Vinh in My work
-    from forums.selectors import my_action_items
-
-    city_user = get_user_model().objects.get(username="city")
-    assert all(item.owner_city.name == "Vinh" for item in my_action_items(city_user))
 
 
 def test_search_registration_gives_text_facets_visibility_and_url(net):
@@ -95,7 +53,6 @@ def test_search_registration_gives_text_facets_visibility_and_url(net):
     assert registered["decision"].model.objects.filter(
         access.visible_q(registered["decision"], net.other_official)
     )
-    from forums.models import Minutes
 
     Minutes.objects.filter(pk=minutes.pk).update(is_public=True)
     check_agreement()
