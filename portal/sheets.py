@@ -150,7 +150,9 @@ def _check_zip(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - zipfile on a stranger's bytes
+        # BadZipFile, but also NotImplementedError (a "version needed" byte it does not know),
+        # RuntimeError, struct and zlib errors: all mean the file is no workbook.
         raise SheetError(_("The file is not a readable Excel .xlsx workbook.")) from exc
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise SheetError(

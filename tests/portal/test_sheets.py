@@ -139,6 +139,16 @@ def test_mutated_xlsx(flips):
     read(bytes(data), "a.xlsx")
 
 
+def test_xlsx_needing_an_unknown_zip_version():
+    """Found by test_mutated_xlsx: zipfile raises NotImplementedError, not BadZipFile, when a
+    central directory entry asks for a zip version it does not implement."""
+    data = bytearray(GOOD_XLSX)
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6] = 64  # "version needed to extract": 6.4
+    with pytest.raises(SheetError, match="not a readable Excel"):
+        load_rows(bytes(data), "a.xlsx")
+
+
 @PROPERTY
 @given(st.integers(1, len(GOOD_XLSX) - 1))
 def test_truncated_xlsx(length):
