@@ -48,8 +48,14 @@ def test_submit_endorse_revise_approve_disburse_complete_close(browser, live_ser
     lan.fill("#id_lines-0-quantity", "45")
     lan.fill("#id_lines-0-unit", "m3")
     lan.fill("#id_lines-0-unit_cost", "1200000")
-    lan.fill("#id_requested_amount", "45000000")
-    lan.fill("#id_contribution_cash", "5000000")
+    # Amounts typed the way they are written in Vietnam; money.js shows them grouped and in
+    # words as they are typed, so a missing zero shows at once.
+    lan.locator("#id_requested_amount").fill("")
+    lan.locator("#id_requested_amount").press_sequentially("4500000")
+    assert lan.locator("#id_requested_amount + .money-hint").inner_text() == "4.500.000\u00a0₫ · 4,5 triệu"
+    lan.fill("#id_requested_amount", "45.000.000")
+    assert lan.locator("#id_requested_amount + .money-hint").inner_text() == "45.000.000\u00a0₫ · 45 triệu"
+    lan.fill("#id_contribution_cash", "5 000 000")
     lan.fill("#id_contribution_labour", "4000000")
     lan.click("button.primary")
     lan.set_input_files(
@@ -59,6 +65,7 @@ def test_submit_endorse_revise_approve_disburse_complete_close(browser, live_ser
     assert "hien-trang.png" in lan.locator("main").inner_text()
     assert lan.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     proposal = Proposal.objects.get(title="Bê tông hóa ngõ 12")
+    assert (proposal.requested_amount, proposal.contribution_cash) == (45_000_000, 5_000_000)
     act(lan, proposal, "submit")
     assert Proposal.objects.get(pk=proposal.pk).state == "submitted"
 
