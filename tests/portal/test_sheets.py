@@ -2,6 +2,7 @@
 says what to do: malformed files, the limits on size, rows and cell length, and property tests
 with random bytes, random CSV text and mutated XLSX workbooks."""
 
+import datetime
 import io
 import zipfile
 
@@ -82,6 +83,30 @@ def test_too_many_rows(monkeypatch):
     data = (HEADER + "s-1,01/03/2026,A,,,,,,x\n" * 6).encode()
     assert "more than 5 rows" in message(data)
     assert "more than 5 rows" in message(workbook([["a"]] * 8), "a.xlsx")
+
+
+def test_xlsx_cells_read_as_people_typed_them_and_row_numbers_as_excel_shows_them():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"], sheet["C3"], sheet["D3"], sheet["E3"] = "Mã lớp", "Ngày", "Năm sinh", "Điện thoại"
+    sheet.append([None, "s-1", datetime.date(2026, 3, 1), 1980, "0912345678"])
+    sheet.append([None, "s-1", datetime.datetime(2026, 3, 1, 8, 30), 1980.5, 912345678])
+    sheet["B6"] = "x" * (sheets.MAX_CELL_CHARS + 1)
+    hidden = book.create_sheet("Ghi chú")
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    assert "Row 6 has a cell longer" in message(data, "a.xlsx")
+    sheet["B6"] = None
+    out = io.BytesIO()
+    book.save(out)
+    rows = load_rows(out.getvalue(), "a.xlsx")
+    assert rows == [
+        ["Mã lớp", "Ngày", "Năm sinh", "Điện thoại"],
+        ["s-1", datetime.date(2026, 3, 1), 1980, "0912345678"],
+        ["s-1", datetime.datetime(2026, 3, 1, 8, 30), 1980.5, 912345678],
+    ]
 
 
 def test_too_many_bytes():
