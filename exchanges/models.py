@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from portal.models import City, Community, Person, Role
+from portal.models import ChoiceLabels, City, Community, Person, Role
 from portal.permissions import PlaceRole
 from workflows.engine import ANYONE, LOGGED_IN, Allow, Condition, Guard, Workflow, action, register
 from workflows.publication import MARKED_PUBLIC
@@ -70,7 +70,7 @@ READERS = (
 )
 
 
-class ExchangeVisit(ConcurrentTransitionMixin, models.Model):
+class ExchangeVisit(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     class Kind(models.TextChoices):
         WITHIN_CITY = "within_city", _("Community to community, within a city")
         CITY_TO_CITY = "city_to_city", _("City to city")
@@ -282,7 +282,7 @@ class ExchangeTopic(models.Model):
         return self.get_topic_display()
 
 
-class ExchangeParticipant(models.Model):
+class ExchangeParticipant(ChoiceLabels, models.Model):
     """A person who took part, in the role they came in, for the city they came from (the host
     or a visiting city: that city's secretary adds and removes them)."""
 
@@ -321,7 +321,7 @@ class ExchangeParticipant(models.Model):
         return f"{self.person} · {self.exchange}"
 
 
-class ExchangeLesson(models.Model):
+class ExchangeLesson(ChoiceLabels, models.Model):
     """What one city (host or visitor) learned and will do next: one row per city."""
 
     exchange = models.ForeignKey(

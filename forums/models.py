@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.models import RevisionMixin
 
-from portal.models import City, Person, Role
+from portal.models import ChoiceLabels, City, Person, Role
 from workflows.engine import register
 from workflows.publication import Publication, PublishedRecord, publication_workflow
 
@@ -50,7 +50,7 @@ MINUTES_FEATURES = [
 ]
 
 
-class Forum(models.Model):
+class Forum(ChoiceLabels, models.Model):
     class Level(models.TextChoices):
         COMMUNITY = "community", _("Community forum")
         INTRA_CITY = "intra_city", _("Intra-city forum")
@@ -157,7 +157,7 @@ class MinutesQuerySet(models.QuerySet):
         return self.select_related("meeting__forum", "meeting__host_city").prefetch_related("meeting__cities")
 
 
-class Minutes(RevisionMixin, PublishedRecord):
+class Minutes(ChoiceLabels, RevisionMixin, PublishedRecord):
     """The minutes of a meeting in one language. Written by the city officials and CDF
     secretaries of the meeting's cities, published by programme staff."""
 
@@ -255,7 +255,7 @@ class MinutesAttachment(models.Model):
         return self.content_type.startswith("image/")
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels, models.Model):
     """A decision of the meeting or an issue it raised to someone, and its answer."""
 
     class Kind(models.TextChoices):
@@ -316,7 +316,7 @@ class Decision(models.Model):
             raise ValidationError(errors)
 
 
-class ActionItem(models.Model):
+class ActionItem(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -11,6 +12,26 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from .text import fold, normalize_phone
+
+_CHOICE_LABELS = {}
+
+
+class ChoiceLabels:
+    """`get_FOO_display()` from a label map built once per field. Django rebuilds the map on
+    every call, hashing each lazy label, which is a translation lookup: a 25-row list page
+    spent 500 of them on two columns. The map keeps the lazy labels, so each call still
+    answers in the active language. For fields whose choices are fixed in the code."""
+
+    def _get_FIELD_display(self, field):
+        labels = _CHOICE_LABELS.get(field)
+        if labels is None:
+            labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
+        value = getattr(self, field.attname)
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value (JSON): no label can match it
+            label = value
+        return force_str(label, strings_only=True)
 
 
 class FoldedNameModel(models.Model):
@@ -138,7 +159,7 @@ phone_validator = RegexValidator(
 )
 
 
-class Person(FoldedNameModel):
+class Person(ChoiceLabels, FoldedNameModel):
     """Someone in the network: a community member, leader, official or trainer.
     Not necessarily a user of the portal."""
 

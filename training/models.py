@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from portal.models import City, Person, Role
+from portal.models import ChoiceLabels, City, Person, Role
 from portal.permissions import LocalRole
 from workflows.engine import Allow, Condition, Guard, Workflow, action, register
 
@@ -82,7 +82,7 @@ MANAGERS = (Role.TRAINER, Role.PROGRAMME_STAFF)
 READERS = (*MANAGERS, Role.CDF_SECRETARY)
 
 
-class TrainingSession(ConcurrentTransitionMixin, models.Model):
+class TrainingSession(ChoiceLabels, ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
@@ -252,7 +252,7 @@ class SessionPhoto(models.Model):
         return self.caption or self.image.name
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     """A person on a session's roster, in the role they came in."""
 
     session = models.ForeignKey(
