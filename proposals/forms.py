@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import MoneyField, MoneyInput
-from portal.models import Ward
 
 from .files import MAX_UPLOAD_BYTES
 from .models import MAX_AMOUNT, LedgerEntry, Proposal, ProposalAttachment
@@ -155,16 +154,17 @@ class ReviewFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All"))] + list(Proposal.State.choices)
     )
-    ward = forms.ModelChoiceField(
-        label=_("Ward"), required=False, queryset=Ward.objects.none(), empty_label=_("All")
+    # a plain choice of ids, listed by one query: a ModelChoiceField counts its queryset, reads
+    # it through a cursor to render, and queries again to clean the chosen ward
+    ward = forms.TypedChoiceField(
+        label=_("Ward"), required=False, coerce=int, empty_value=None, choices=[("", _("All"))]
     )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All"))] + list(Proposal.Category.choices)
     )
     awaiting = forms.BooleanField(label=_("Only awaiting my action"), required=False)
 
-    def __init__(self, *args, wards=None, **kwargs):
+    def __init__(self, *args, wards=(), **kwargs):
+        """`wards`: (id, label) pairs, from `selectors.ward_choices`."""
         super().__init__(*args, **kwargs)
-        if wards is not None:
-            self.fields["ward"].queryset = wards
-            self.fields["ward"].label_from_instance = lambda w: f"{w.name} · {w.city.name}"
+        self.fields["ward"].choices = [("", _("All")), *wards]

@@ -1,6 +1,6 @@
 """Read queries of the proposal pages, each a fixed number of queries whatever the size."""
 
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -41,21 +41,18 @@ def review_queue(user, *, state="", ward=None, category="", awaiting=False):
     return qs.order_by("-updated_at", "-pk")
 
 
-def awaiting_ids(user, ids):
-    """Which of these proposals wait for the user's action: one query for a page of rows."""
-    return set(
-        Proposal.objects.filter(pk__in=ids)
-        .filter(PROPOSAL_WORKFLOW.worklist_q(user))
-        .values_list("pk", flat=True)
-    )
+def review_queue_page(user, **filters):
+    """The queue as its page lists it: each row marked `awaiting_me` when it waits for the user."""
+    return review_queue(user, **filters).with_awaiting(user)
 
 
-def wards_for(user):
-    """Wards a reviewer may filter by: the ones covered by their roles."""
-    wards = Ward.objects.select_related("city")
-    if user_has_role(user, Role.PROGRAMME_STAFF):
-        return wards
-    return wards.filter(Q(pk__in=scope_filter(Ward.objects.all(), user, REVIEWER_ROLES).values("pk")))
+def ward_choices(user):
+    """(id, "ward · city") of the wards a reviewer may filter by: the ones their roles cover.
+    Values, not models: the list is only ever a select's options."""
+    wards = Ward.objects.order_by("city__name_folded", "name_folded")
+    if not user_has_role(user, Role.PROGRAMME_STAFF):
+        wards = scope_filter(wards, user, REVIEWER_ROLES)
+    return [(pk, f"{name} · {city}") for pk, name, city in wards.values_list("pk", "name", "city__name")]
 
 
 def funds_for(user):

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exports import dataset_bytes
 from portal.models import City, Community, Role
+from portal.paging import CountingPaginator
 from portal.permissions import scope_filter, user_has_role
 from workflows.engine import WorkflowError, history
 
@@ -41,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CountingPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _form_errors(form, exc):
@@ -351,9 +351,9 @@ def attachment_download(request, pk):
 def review_queue(request):
     if not user_has_role(request.user, selectors.REVIEWER_ROLES):
         raise PermissionDenied
-    form = ReviewFilterForm(request.GET or None, wards=selectors.wards_for(request.user))
+    form = ReviewFilterForm(request.GET or None, wards=selectors.ward_choices(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.review_queue(
+    qs = selectors.review_queue_page(
         request.user,
         state=filters.get("state", ""),
         ward=filters.get("ward"),
@@ -361,7 +361,6 @@ def review_queue(request):
         awaiting=filters.get("awaiting", False),
     )
     page = _page(request, qs)
-    waiting = selectors.awaiting_ids(request.user, [p.pk for p in page])
     query = request.GET.copy()
     query.pop("page", None)
     can_export = user_has_role(request.user, selectors.EXPORT_ROLES)
@@ -371,7 +370,6 @@ def review_queue(request):
         {
             "form": form,
             "page": page,
-            "waiting": waiting,
             "query": query.urlencode(),
             "can_export": can_export,
         },
@@ -386,7 +384,7 @@ def proposal_export(request, fmt):
         raise Http404
     if not user_has_role(request.user, selectors.EXPORT_ROLES):
         raise PermissionDenied
-    form = ReviewFilterForm(request.GET or None, wards=selectors.wards_for(request.user))
+    form = ReviewFilterForm(request.GET or None, wards=selectors.ward_choices(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.review_queue(
         request.user,
