@@ -311,6 +311,50 @@ def run(cities, wards, users):
         with transaction.atomic():
             Proposal.objects.filter(pk=next(targets), state="endorsed").update(state="approved")
 
+    # Where the queue's time goes: each part alone, so the gap to the floor can be read.
+    from django.template.loader import get_template
+    from django.urls import clear_url_caches, path
+
+    from portal import urls as portal_urls
+    from proposals import selectors
+    from proposals.forms import ReviewFilterForm
+    from proposals.views import _page
+
+    def floor_view_logged_in(request):
+        assert request.user.is_authenticated  # the session and user queries every page pays
+        return floor_view(request)
+
+    portal_urls.urlpatterns.insert(0, path("bench-floor/", floor_view_logged_in))
+    clear_url_caches()
+
+    def floor_through_portal():
+        assert client.get("/bench-floor/").status_code == 200
+
+    request = factory.get("/proposals/review/")
+    request.user = official
+
+    def query_alone():
+        page = _page(request, selectors.review_queue_page(official))
+        assert len(page.object_list) == 25
+
+    def form_alone():
+        form = ReviewFilterForm({}, wards=selectors.ward_choices(official))
+        form.is_valid()
+
+    page = _page(request, selectors.review_queue_page(official))
+    form = ReviewFilterForm(None, wards=selectors.ward_choices(official))
+    page_template = get_template("proposals/review_queue.html")
+
+    def render_alone():
+        page_template.render({"form": form, "page": page, "query": "", "can_export": True}, request)
+
+    parts = [
+        ("floor through the portal (login, middleware)", timed(floor_through_portal)),
+        ("scoped page query: 25 rows, count, awaiting", timed(query_alone)),
+        ("filter form with the user's wards", timed(form_alone)),
+        ("template: layout, filters, 25 rows", timed(render_alone)),
+    ]
+
     results = [
         (f"review queue (city official, 25 of {rows} rows)", timed(queue)),
         ("review queue, state filter", timed(queue_filtered)),
@@ -323,6 +367,9 @@ def run(cities, wards, users):
         print(f"{label:48} {p50:8.1f} {p95:8.1f} {queries:8d}")
     ratio = results[0][1][0] / results[2][1][0]
     print(f"\nreview queue p50 / floor p50: {ratio:.1f}x (issue 8: was 11.7x; goal <= 3x)")
+    print("\nthe review queue's parts, each alone")
+    for label, (p50, p95, queries) in parts:
+        print(f"{label:48} {p50:8.1f} {p95:8.1f} {queries:8d}")
 
 
 if __name__ == "__main__":
