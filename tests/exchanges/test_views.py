@@ -145,10 +145,10 @@ def test_bad_files_are_refused_with_a_message(net, client, name, content, kind):
 
 
 def test_a_too_large_photo_is_refused(net, monkeypatch):
-    from exchanges import files
+    from portal import uploads
     from workflows.engine import WorkflowError
 
-    monkeypatch.setattr(files, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
     exchange = factories.make(net, "held")
     with pytest.raises(WorkflowError, match="too large"):
         services.exchange_file_add(
