@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import sheets
 from portal.models import City, Person
+from portal.uploads import PHOTO_TYPES, UploadRefused, check_upload
 
 from .models import Course, TrainingSession
 
@@ -28,8 +29,21 @@ class WalkInForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
-    photo = forms.ImageField(label=_("Add a photo"), required=False)
+    photo = forms.FileField(
+        label=_("Add a photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     caption = forms.CharField(label=_("Photo caption"), max_length=200, required=False)
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            try:
+                check_upload(photo, PHOTO_TYPES)
+            except UploadRefused as exc:
+                raise forms.ValidationError(exc.message) from None
+        return photo
 
     class Meta:
         model = TrainingSession

@@ -236,7 +236,8 @@ class SessionPhoto(models.Model):
     session = models.ForeignKey(
         TrainingSession, on_delete=models.CASCADE, related_name="photos", verbose_name=_("session")
     )
-    image = models.ImageField(_("photo"), upload_to="training/photos/%Y/")
+    # under documents/: private storage, served only by the session's photo view
+    image = models.ImageField(_("photo"), upload_to="documents/training/photos/%Y/")
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

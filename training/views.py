@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +28,13 @@ from portal.imports import match_sentence
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
+from portal.uploads import PHOTO_TYPES
 from workflows.engine import WorkflowError, history
 
 from . import selectors
 from .forms import ImportForm, ReportForm, SessionForm, StatisticsFilterForm, WalkInForm
 from .importing import attendance_export, attendance_import
-from .models import TRAINING_WORKFLOW, Attendance, TrainingSession
+from .models import TRAINING_WORKFLOW, Attendance, SessionPhoto, TrainingSession
 from .selectors import present_count, roster_rows, sessions_for, statistics_by_role, training_statistics
 from .services import (
     attendance_add,
@@ -332,6 +333,22 @@ def session_report(request, pk):
         "training/session_report.html",
         {"session": session, "form": form, "editable": editable, "photos": session.photos.all()},
     )
+
+
+@login_required
+def session_photo(request, pk, photo_pk):
+    """A report photo, to who may view the session: never under a public URL."""
+    session = _session_or_404(request, pk)
+    photo = get_object_or_404(SessionPhoto, session=session, pk=photo_pk)
+    # the bytes were checked to be what the extension says when the photo was added
+    extension = photo.image.name.rsplit(".", 1)[-1].lower()
+    if extension not in PHOTO_TYPES or not photo.image.storage.exists(photo.image.name):
+        raise Http404
+    content_type = sorted(PHOTO_TYPES[extension])[0]
+    response = FileResponse(photo.image.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- import and export ----------------------------------------------------------------------
