@@ -425,7 +425,8 @@ def import_sheet(request, pk):
             context["matches"] = [match_sentence(n, m) for n, m in report.matches]
             if report.ok:
                 context["token"] = stash_put(request, _stash_key(exchange), data, upload.name)
-                context["city"] = city
+                context["confirm_url"] = reverse("exchanges:import_confirm", args=[exchange.pk])
+                context["confirm_fields"] = [("city", city.pk)]
     return render(request, "exchanges/import.html", context)
 
 

@@ -13,6 +13,7 @@ first database error, since rows run without savepoints) and counting `new_peopl
 import contextlib
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 from .selectors import PersonMatch
 
 STASH_DIR = os.path.join(tempfile.gettempdir(), "cdf-imports")
+# A preview's upload waits this long for its confirm; then it is deleted.
+STASH_MAX_AGE = 2 * 3600
 
 
 class ImportAborted(Exception):
@@ -128,10 +131,23 @@ def match_sentence(number, match: PersonMatch):
 # --- keeping the upload between preview and confirm ----------------------------------------
 
 
+def _sweep_stash(now=None):
+    """Delete uploads older than STASH_MAX_AGE, whoever left them (run at each new preview):
+    a preview that is never confirmed leaves nothing behind for longer."""
+    now = now or time.time()
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(STASH_DIR):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file() and now - entry.stat().st_mtime > STASH_MAX_AGE:
+                    os.remove(entry.path)
+
+
 def stash_put(request, key: str, data: bytes, filename: str) -> str:
-    """Keep the uploaded bytes for the confirm step, keyed to this user's session."""
-    os.makedirs(STASH_DIR, exist_ok=True)
+    """Keep the uploaded bytes for the confirm step, keyed to this user's session. The same
+    user's previous preview under `key` is dropped, and stale ones of anybody are swept."""
     stash_drop(request, key)
+    _sweep_stash()
+    os.makedirs(STASH_DIR, exist_ok=True)
     token = uuid.uuid4().hex
     with open(os.path.join(STASH_DIR, token), "wb") as fh:
         fh.write(data)
@@ -145,8 +161,11 @@ def stash_get(request, key: str, token: str):
     stash = request.session.get(f"import_{key}")
     if not stash or stash["token"] != token:
         return None, None
+    path = os.path.join(STASH_DIR, stash["token"])
     try:
-        with open(os.path.join(STASH_DIR, stash["token"]), "rb") as fh:
+        if time.time() - os.stat(path).st_mtime > STASH_MAX_AGE:
+            return None, None
+        with open(path, "rb") as fh:
             return fh.read(), stash["name"]
     except FileNotFoundError:
         return None, None

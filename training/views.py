@@ -1,13 +1,8 @@
 """Trainer screens: thin views that fetch what the user may access, call a service, say
 what happened and redirect. Everything works without JavaScript."""
 
-import contextlib
 import datetime
-import os
 import re
-import tempfile
-import time
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +19,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from portal.exports import dataset_bytes
-from portal.imports import match_sentence
+from portal.imports import match_sentence, stash_drop, stash_get, stash_put
 from portal.models import City, Role
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
@@ -353,54 +348,9 @@ def session_photo(request, pk, photo_pk):
 
 # --- import and export ----------------------------------------------------------------------
 
-_STASH_DIR = os.path.join(tempfile.gettempdir(), "cdf-training-imports")
-# A preview's upload waits this long for its confirm; then it is deleted (a preview that is
-# never confirmed leaves nothing behind for longer).
-STASH_MAX_AGE = 2 * 3600
 
-
-def _sweep_stash(now=None):
-    """Delete uploads older than STASH_MAX_AGE, whoever left them (run at each new preview)."""
-    now = now or time.time()
-    with contextlib.suppress(FileNotFoundError):
-        for entry in os.scandir(_STASH_DIR):
-            with contextlib.suppress(FileNotFoundError):
-                if entry.is_file() and now - entry.stat().st_mtime > STASH_MAX_AGE:
-                    os.remove(entry.path)
-
-
-def _stash(request, session, data, filename):
-    """Keep the uploaded bytes between preview and confirm, keyed to this user's session; the
-    same user's previous preview of this session is dropped, stale ones are swept."""
-    _drop_stash(request, session)
-    _sweep_stash()
-    os.makedirs(_STASH_DIR, exist_ok=True)
-    token = uuid.uuid4().hex
-    with open(os.path.join(_STASH_DIR, token), "wb") as fh:
-        fh.write(data)
-    request.session[f"training_import_{session.pk}"] = {"token": token, "name": filename}
-    return token
-
-
-def _unstash(request, session, token):
-    stash = request.session.get(f"training_import_{session.pk}")
-    if not stash or stash["token"] != token:
-        return None, None
-    path = os.path.join(_STASH_DIR, stash["token"])
-    try:
-        if time.time() - os.stat(path).st_mtime > STASH_MAX_AGE:
-            return None, None
-        with open(path, "rb") as fh:
-            return fh.read(), stash["name"]
-    except FileNotFoundError:
-        return None, None
-
-
-def _drop_stash(request, session):
-    stash = request.session.pop(f"training_import_{session.pk}", None)
-    if stash:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(_STASH_DIR, stash["token"]))
+def _stash_key(session):
+    return f"training_{session.pk}"
 
 
 @login_required
@@ -423,7 +373,8 @@ def import_sheet(request, pk):
             context["report"] = report
             context["matches"] = [match_sentence(n, m) for n, m in report.matches]
             if report.ok:
-                context["token"] = _stash(request, session, data, upload.name)
+                context["token"] = stash_put(request, _stash_key(session), data, upload.name)
+                context["confirm_url"] = reverse("training:import_confirm", args=[session.pk])
     return render(request, "training/import.html", context)
 
 
@@ -433,7 +384,7 @@ def import_confirm(request, pk):
     session = _session_or_404(request, pk)
     if not selectors.can_edit(request.user, session):
         raise PermissionDenied
-    data, filename = _unstash(request, session, request.POST.get("token", ""))
+    data, filename = stash_get(request, _stash_key(session), request.POST.get("token", ""))
     if data is None:
         messages.error(request, _("The uploaded sheet has expired; upload it again."))
         return redirect("training:import_sheet", pk=session.pk)
@@ -447,7 +398,7 @@ def import_confirm(request, pk):
     if not report.committed:
         messages.error(request, _("Nothing was imported: %(error)s") % {"error": report.errors[0]})
         return redirect("training:import_sheet", pk=session.pk)
-    _drop_stash(request, session)
+    stash_drop(request, _stash_key(session))
     messages.success(
         request,
         _("Imported: %(new)s new, %(updated)s updated, %(skipped)s unchanged rows; %(people)s new people.")

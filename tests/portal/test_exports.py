@@ -70,9 +70,7 @@ def test_proposal_export(client, db, fmt):
 
 @pytest.fixture
 def session_with_attacks(db):
-    session = factories.session(days=1, code="vinh-x")
-    trainer = factories.trainer_for(session.city)
-    session.trainers.add(trainer)
+    session, trainer = factories.session_with_trainer(days=1, code="vinh-x")
     for i, attack in enumerate(ATTACKS[:5]):
         attendance_add(
             session=session,

@@ -46,6 +46,14 @@ def trainer_for(city):
     return user_with_role(Role.TRAINER, city)
 
 
+def session_with_trainer(**kwargs):
+    """(session, trainer): a session and a trainer of its city listed on it."""
+    made = session(**kwargs)
+    trainer = trainer_for(made.city)
+    made.trainers.add(trainer)
+    return made, trainer
+
+
 def roster(session, n, *, by=None, prefix="Nguyễn Thị Lan"):
     by = by or user_with_role(Role.PROGRAMME_STAFF)
     out = []

@@ -40,9 +40,7 @@ def test_session_admin_form_has_no_status_field(client, staff_admin):
 
 
 def test_my_work_shows_my_sessions_and_the_menu_links_training(client, db):
-    session = factories.session(days=1)
-    trainer = factories.trainer_for(session.city)
-    session.trainers.add(trainer)
+    session, trainer = factories.session_with_trainer(days=1)
     client.force_login(trainer)
     body = client.get(reverse("portal:my_work"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "My sessions" in body
@@ -64,9 +62,7 @@ def _png():
 
 
 def test_report_with_a_photo_then_submitted(client, db):
-    session = factories.session(days=1)
-    trainer = factories.trainer_for(session.city)
-    session.trainers.add(trainer)
+    session, trainer = factories.session_with_trainer(days=1)
     client.force_login(trainer)
     url = reverse("training:session_report", args=[session.pk])
     client.post(reverse("training:session_transition", args=[session.pk, "mark_held"]))

@@ -19,10 +19,7 @@ HEADER = "Mã lớp,Ngày,Họ và tên,Giới tính,Năm sinh,Điện thoại,�
 
 @pytest.fixture
 def setup(db):
-    session = factories.session(days=2, code="vinh-2014-cdf")
-    trainer = factories.trainer_for(session.city)
-    session.trainers.add(trainer)
-    return session, trainer
+    return factories.session_with_trainer(days=2, code="vinh-2014-cdf")
 
 
 def day(session, i=0):

@@ -29,10 +29,7 @@ BROKEN = {
 
 @pytest.fixture
 def setup(db):
-    session = factories.session(days=2, code="vinh-2014-cdf")
-    trainer = factories.trainer_for(session.city)
-    session.trainers.add(trainer)
-    return session, trainer
+    return factories.session_with_trainer(days=2, code="vinh-2014-cdf")
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))

@@ -24,10 +24,7 @@ def png(name="lop-hoc.png", size=(8, 8)):
 
 @pytest.fixture
 def held(db):
-    session = factories.session(days=1)
-    trainer = factories.trainer_for(session.city)
-    session.trainers.add(trainer)
-    return session, trainer
+    return factories.session_with_trainer(days=1)
 
 
 def post_report(client, session, photo):
