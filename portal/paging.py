@@ -1,7 +1,7 @@
 """List pages: a page of rows and their total in one query."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 
 # An OFFSET past this is no page anyone can reach; PostgreSQL refuses one past 2**63.
 _MAX_OFFSET = 2**53
@@ -10,9 +10,8 @@ _MAX_OFFSET = 2**53
 class CountingPaginator(Paginator):
     """A paginator for querysets whose page query also counts the rows (`COUNT(*) OVER ()`),
     so a list page costs one query where Django's Paginator runs two (a COUNT, then the
-    page). Only a page past the end falls back to Django's way, which then shows the last
-    page. The queryset must not repeat rows (joins over single-valued relations only), as
-    then the window counts what `.count()` would."""
+    page). A page past the end falls back to Django's way, which shows the last page; so do a
+    DISTINCT queryset (the window would count rows before DISTINCT removes repeats) and a list."""
 
     def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -24,7 +23,8 @@ class CountingPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        if number < 1 or (number - 1) * self.per_page > _MAX_OFFSET:
+        countable = isinstance(self.object_list, QuerySet) and not self.object_list.query.distinct
+        if not countable or number < 1 or (number - 1) * self.per_page > _MAX_OFFSET:
             return super().get_page(number)
         bottom = (number - 1) * self.per_page
         rows = list(

@@ -51,3 +51,21 @@ def test_past_the_end_shows_the_last_page(provinces):
 def test_orphans_are_refused():
     with pytest.raises(ValueError):
         CountingPaginator([], 10, orphans=2)
+
+
+def test_a_distinct_queryset_is_counted_after_distinct(provinces):
+    from portal.models import City
+
+    for province in provinces[:3]:
+        City.objects.create(name=f"TP {province.name}", province=province)
+        City.objects.create(name=f"TX {province.name}", province=province)
+    repeated = Province.objects.filter(cities__isnull=False).order_by("name")
+    distinct = repeated.distinct()
+    assert CountingPaginator(repeated, 10).get_page(1).paginator.count == 6
+    page = CountingPaginator(distinct, 10).get_page(1)
+    assert page.paginator.count == 3 and len(page) == 3
+
+
+def test_a_list_is_paged_as_django_pages_it():
+    page = CountingPaginator(list(range(23)), 10).get_page("3")
+    assert (list(page), page.paginator.count) == ([20, 21, 22], 23)
