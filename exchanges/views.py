@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from portal.imports import match_sentence, stash_drop, stash_get, stash_put
 from portal.models import City
+from portal.paging import CountingPaginator
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -88,7 +88,9 @@ def exchange_list(request):
             "topic": data["topic"],
             "state": data["state"],
         }
-    page = Paginator(selectors.exchanges_for(request.user, **filters), 25).get_page(request.GET.get("page"))
+    page = CountingPaginator(selectors.exchanges_for(request.user, **filters), 25).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -7,7 +7,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exports import csv_cell
 from portal.models import City
+from portal.paging import CountingPaginator
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -41,7 +41,7 @@ TRANSITIONS = {"submit_for_review", "publish", "send_back", "archive"}
 
 
 def _page(request, qs, size=PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    return CountingPaginator(qs, size).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request):

@@ -7,7 +7,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from portal.exports import dataset_bytes
 from portal.imports import match_sentence, stash_drop, stash_get, stash_put
 from portal.models import City, Role
+from portal.paging import CountingPaginator
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
 from portal.uploads import PHOTO_TYPES
@@ -93,7 +93,7 @@ def session_list(request):
     if status not in TrainingSession.Status.values:
         status = ""
     sessions = sessions_for(request.user, status=status)
-    page = Paginator(sessions, 25).get_page(request.GET.get("page"))
+    page = CountingPaginator(sessions, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "training/session_list.html",
