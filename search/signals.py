@@ -1,6 +1,7 @@
 """Changes reach the index after commit: saves and deletes of every registered model and of
-the models it `depends_on`, its many-to-many changes (e.g. the trainers listed on a session, who
-may find it) and workflow transitions (`transition_committed`). Each queues one task.
+the models it `depends_on`, and its many-to-many changes (e.g. the trainers listed on a
+session, who may find it). Each queues one task. A workflow transition saves its record, so it
+is one of those saves (a `transition_committed` receiver queued a second, identical task).
 
 The receivers look the registrations up when a signal arrives, so a Searchable registered later
 (a test's `hooks.register_temporarily`) is honoured too."""
@@ -10,8 +11,7 @@ import logging
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from portal.searchable import searchables
-from workflows.engine import transition_committed
+from portal.searchable import indexing_is_paused, searchables
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def _queue(type_code, ids, *, delete=False):
 
 def _after_commit(type_code, ids, *, delete=False):
     ids = sorted({pk for pk in ids if pk is not None})
-    if ids:
+    if ids and not indexing_is_paused():  # decided now, though the commit may come later
         transaction.on_commit(lambda: _queue(type_code, ids, delete=delete), robust=True)
 
 
@@ -68,15 +68,7 @@ def on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
             _after_commit(s.type, pk_set)
 
 
-def on_transition(sender, instance, **kwargs):
-    # sent after commit already: queue at once
-    for s in searchables():
-        if isinstance(instance, s.model):
-            _queue(s.type, [instance.pk])
-
-
 def connect():
     post_save.connect(on_save, dispatch_uid="search_post_save")
     post_delete.connect(on_delete, dispatch_uid="search_post_delete")
     m2m_changed.connect(on_m2m, dispatch_uid="search_m2m_changed")
-    transition_committed.connect(on_transition, dispatch_uid="search_transition_committed")
