@@ -29,11 +29,14 @@ user holds).
 
 Changes reach the index after commit: saves and deletes of `model` (and of the models named in
 `depends_on`, e.g. an attachment of a proposal) and the workflow's `transition_committed`.
+A bulk load that rebuilds the index afterwards (`seed_demo`) runs in `indexing_paused()`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
@@ -105,3 +108,22 @@ def searchable_for(type_or_model) -> Searchable | None:
         if s.type == type_or_model or s.model is type_or_model:
             return s
     return None
+
+
+_INDEXING_PAUSED = ContextVar("indexing_paused", default=False)
+
+
+@contextmanager
+def indexing_paused():
+    """Changes made in this block queue no index update, even when their transaction commits
+    after it: for bulk loads that rebuild the index at the end (the demo queued 1,167
+    redundant updates for the worker)."""
+    token = _INDEXING_PAUSED.set(True)
+    try:
+        yield
+    finally:
+        _INDEXING_PAUSED.reset(token)
+
+
+def indexing_is_paused() -> bool:
+    return _INDEXING_PAUSED.get()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.demo import DEMO_PASSWORD
+from portal.searchable import indexing_paused
 
 
 class Command(BaseCommand):
@@ -15,18 +16,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = []
-        # The portal first, then each app's demo module in INSTALLED_APPS order.
-        for app in settings.LOCAL_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
-            with transaction.atomic():
-                logins.extend(module.seed(self.stdout) or [])
-            self.stdout.write(f"Seeded {app}.")
+        # The portal first, then each app's demo module in LOCAL_APPS order. Search comes last
+        # and indexes everything at once, so the saves before it queue no index updates.
+        with indexing_paused():
+            for app in settings.LOCAL_APPS:
+                logins.extend(self._seed(app))
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         width = max(len(username) for username, _ in logins)
         for username, what in logins:
             self.stdout.write(f"  {username.ljust(width)}  {what}")
+
+    def _seed(self, app):
+        try:
+            module = import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            return []
+        with transaction.atomic():
+            logins = module.seed(self.stdout) or []
+        self.stdout.write(f"Seeded {app}.")
+        return logins
