@@ -27,8 +27,8 @@ matching access keys from the same declaration. A record type without a workflow
 `visible_q(user) -> Q` and `access_keys(obj) -> list[str]` (see `search/access.py` for the keys a
 user holds).
 
-Changes reach the index after commit: saves and deletes of `model` (and of the models named in
-`depends_on`, e.g. an attachment of a proposal) and the workflow's `transition_committed`.
+Changes reach the index after commit: saves (a workflow transition's included) and deletes of
+`model`, and of the models named in `depends_on` (e.g. an attachment of a proposal).
 A bulk load that rebuilds the index afterwards (`seed_demo`) runs in `indexing_paused()`.
 """
 
