@@ -76,14 +76,15 @@ class MinutesForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of file"), choices=MinutesAttachment.Kind.choices)
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, Word (.docx), Excel (.xlsx) or a photo (.jpg, .png); at most %(mb)s MB.")
-        % {"mb": MAX_ATTACHMENT_BYTES >> 20},
-    )
+    file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # interpolated here, in the request's language: `%` on a lazy text at import time
+        # would fix it in whichever language was active then
+        self.fields["file"].help_text = _(
+            "PDF, Word (.docx), Excel (.xlsx) or a photo (.jpg, .png); at most %(mb)s MB."
+        ) % {"mb": MAX_ATTACHMENT_BYTES >> 20}
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in ACCEPTED)
 
 

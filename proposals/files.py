@@ -1,11 +1,9 @@
 """Which files a proposal attachment may be, by kind; the checks themselves (extension, real
 content, size, readable photo) are portal.uploads'."""
 
-from portal.uploads import MAX_UPLOAD_BYTES, OFFICE_TYPES, PDF_TYPES, PHOTO_TYPES, UploadRefused
+from portal.uploads import OFFICE_TYPES, PDF_TYPES, PHOTO_TYPES, UploadRefused
 from portal.uploads import check_upload as _check_upload
 from workflows.engine import TransitionRefused
-
-__all__ = ["MAX_UPLOAD_BYTES", "KIND_TYPES", "check_upload"]
 
 KIND_TYPES = {
     "map": {**PHOTO_TYPES, **PDF_TYPES},

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import MoneyField, MoneyInput
+from portal.uploads import MAX_UPLOAD_BYTES
 
-from .files import MAX_UPLOAD_BYTES
 from .models import MAX_AMOUNT, LedgerEntry, Proposal, ProposalAttachment
 from .services import CONTRIBUTION_KINDS, EDITABLE_FIELDS
 
@@ -72,16 +72,15 @@ class BudgetForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ProposalAttachment.Kind.choices)
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "Photos (JPG, PNG, WebP), maps (image or PDF), budget sheets (XLSX or PDF); at most %(mb)s MB."
-        )
-        % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
-    )
+    file = forms.FileField(label=_("File"))
 
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # interpolated here, in the request's language (at import time it would be fixed in
+        # whichever language was active then)
+        self.fields["file"].help_text = _(
+            "Photos (JPG, PNG, WebP), maps (image or PDF), budget sheets (XLSX or PDF); at most %(mb)s MB."
+        ) % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         if kinds is not None:
             self.fields["kind"].choices = [c for c in ProposalAttachment.Kind.choices if c[0] in kinds]
 

@@ -157,3 +157,16 @@ def test_files_cannot_be_added_once_published(net):
     minutes = make_minutes(net, state="published")
     with pytest.raises(services.ForumError):
         services.minutes_attach(minutes=minutes, by=net.official, name="a.pdf", data=samples.text_pdf(["x"]))
+
+
+def test_the_upload_help_is_in_the_language_of_the_request():
+    from django.utils import translation
+
+    from forums.forms import AttachmentForm
+
+    with translation.override("en"):
+        english = str(AttachmentForm().fields["file"].help_text)
+    with translation.override("vi"):
+        vietnamese = str(AttachmentForm().fields["file"].help_text)
+    assert english.startswith("PDF, Word") and "10 MB" in english
+    assert vietnamese != english and "10 MB" in vietnamese

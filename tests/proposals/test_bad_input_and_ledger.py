@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents import get_document_model
 
 from portal.models import Role
+from portal.uploads import MAX_UPLOAD_BYTES
 from proposals import services
-from proposals.files import MAX_UPLOAD_BYTES
 from proposals.models import BudgetLine, LedgerEntry, Proposal, ProposalAttachment, RepaymentInstalment
 from tests.factories import CommunityFactory, user_with_role
 from tests.proposals.factories import PDF, PNG, Actors, fund_city, make_proposal
@@ -290,3 +290,16 @@ class TestLedger:
                 services.fund_record_contribution(
                     city=actors.community.ward.city, by=user, kind="donor", amount=1_000
                 )
+
+
+def test_the_attachment_help_is_in_the_language_of_the_request():
+    from django.utils import translation
+
+    from proposals.forms import AttachmentForm
+
+    with translation.override("en"):
+        english = str(AttachmentForm().fields["file"].help_text)
+    with translation.override("vi"):
+        vietnamese = str(AttachmentForm().fields["file"].help_text)
+    assert english.startswith("Photos (JPG") and "5 MB" in english
+    assert vietnamese.startswith("Ảnh (JPG") and "5 MB" in vietnamese
