@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.imports import match_sentence, stash_drop, stash_get, stash_put
 from portal.models import City
 from portal.paging import CountingPaginator
+from portal.uploads import private_file_response
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -387,15 +388,7 @@ def file_download(request, file_pk):
         if not request.user.is_authenticated:
             raise _LoginFirst
         raise Http404
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=item.content_type,
-        as_attachment=not (item.is_image or item.content_type == "application/pdf"),
-        filename=item.filename,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return private_file_response(item.file, item.content_type, filename=item.filename)
 
 
 # --- import and export ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from portal.exports import csv_cell
 from portal.models import City
 from portal.paging import CountingPaginator
+from portal.uploads import private_file_response
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -349,15 +350,7 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(MinutesAttachment.objects.select_related("document"), pk=pk)
     _minutes_or_404(request, attachment.minutes_id)
     document = attachment.document
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not (attachment.is_image or attachment.content_type == "application/pdf"),
-        filename=document.filename,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return private_file_response(document.file, attachment.content_type, filename=document.filename)
 
 
 # --- versions -------------------------------------------------------------------------------------

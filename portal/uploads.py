@@ -4,6 +4,7 @@ exchange report files, training photos): extension, real content (magic bytes, t
 saved. Each app says which types it accepts and turns `UploadRefused` into its own error."""
 
 import filetype
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -80,3 +81,17 @@ def _check_photo(upload):
         raise UploadRefused(_("The photo cannot be read."), _("Not a readable image.")) from exc
     finally:
         upload.seek(0)
+
+
+def private_file_response(file, content_type, *, filename=None, max_age=0):
+    """Send a private file to a user the view has checked. Shown in the browser when it can do
+    so safely (images, PDF), else downloaded; FileResponse writes Content-Disposition itself,
+    encoding a Vietnamese file name (RFC 6266 `filename*=`) that a hand-made header would
+    break on. Never sniffed, never kept by a shared cache."""
+    inline = content_type.startswith("image/") or content_type == "application/pdf"
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=not inline, filename=filename or ""
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = f"private, max-age={max_age}"
+    return response

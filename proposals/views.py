@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from portal.exports import dataset_bytes
 from portal.models import City, Community, Role
 from portal.paging import CountingPaginator
 from portal.permissions import scope_filter, user_has_role
+from portal.uploads import private_file_response
 from workflows.engine import WorkflowError, history
 
 from . import selectors, services
@@ -331,17 +332,7 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(ProposalAttachment.objects.select_related("document"), pk=pk)
     selectors.proposal_for(request.user, attachment.proposal_id)
     document = attachment.document
-    # FileResponse writes Content-Disposition itself, encoding a Vietnamese file name
-    # (RFC 6266 filename*=) that a hand-made header would break on.
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not (attachment.is_image or attachment.content_type == "application/pdf"),
-        filename=document.filename,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return private_file_response(document.file, attachment.content_type, filename=document.filename)
 
 
 # --- reviewers ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from portal.models import City, Role
 from portal.paging import CountingPaginator
 from portal.permissions import scope_q, user_has_role
 from portal.text import fold
-from portal.uploads import PHOTO_TYPES
+from portal.uploads import PHOTO_TYPES, private_file_response
 from workflows.engine import WorkflowError, history
 
 from . import selectors
@@ -339,11 +339,7 @@ def session_photo(request, pk, photo_pk):
     extension = photo.image.name.rsplit(".", 1)[-1].lower()
     if extension not in PHOTO_TYPES or not photo.image.storage.exists(photo.image.name):
         raise Http404
-    content_type = sorted(PHOTO_TYPES[extension])[0]
-    response = FileResponse(photo.image.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(photo.image, sorted(PHOTO_TYPES[extension])[0], max_age=3600)
 
 
 # --- import and export ----------------------------------------------------------------------
