@@ -50,6 +50,7 @@ def test_a_photo_is_stored_privately_and_sent_only_to_readers(client, held):
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["Cache-Control"].startswith("private")
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).size == (8, 8)
 
     # a trainer of another city, and the public, get nothing
