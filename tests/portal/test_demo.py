@@ -33,7 +33,7 @@ from training.selectors import training_statistics
 
 
 def row_counts():
-    """Rows of every model of every installed app, except tables that record the run itself."""
+    """Rows of every table a model of an installed app manages."""
     counts = {}
     for model in apps.get_models():
         meta = model._meta
